@@ -1,0 +1,164 @@
+// Package config loads, defaults and validates a peerctl stack configuration.
+//
+// Configuration arrives as Pulumi config: namespaced keys ("peerctl:networks")
+// whose values are strings, structured values JSON-encoded. That is what the
+// Pulumi engine hands a program in PULUMI_CONFIG and what LoadStackFile makes
+// of a Pulumi.<stack>.yaml, so `peerctl plan` and `pulumi up` read the same
+// settings through the same code. Everything is validated before a single
+// resource is registered; errors name the key, the field and the value.
+//
+// The package knows nothing of Pulumi or AWS APIs.
+package config
+
+import (
+	"net/netip"
+	"slices"
+)
+
+// Namespace is the Pulumi project name, which namespaces every config key.
+const Namespace = "peerctl"
+
+// EnvEnvironmentSuffix overrides the environment name (as in the original design).
+const EnvEnvironmentSuffix = "ENVIRONMENT_SUFFIX"
+
+// ProdEnvironment is the environment name that gets production safeguards.
+const ProdEnvironment = "prod"
+
+// Config is a validated stack configuration with every default applied.
+type Config struct {
+	// Environment suffixes every physical name and is the Environment tag.
+	Environment string
+	// EnvironmentSource says where Environment came from, for the plan header.
+	EnvironmentSource string
+	Region            string
+	Networks          []Network
+	Peerings          []Peering
+	// Tags are extra tags for every resource, on top of the reserved ones.
+	Tags   map[string]string
+	Quotas Quotas
+}
+
+// Network is one VPC in one account.
+type Network struct {
+	Name       string
+	CIDR       netip.Prefix
+	CostCenter string
+	// AZCount is how many AZs (and private subnets) the network spans.
+	AZCount int
+	// AZs are explicit AZ IDs (use1-az1); empty means "pick AZCount shared ones".
+	AZs []string
+	// SubnetPrefixLength is resolved: the configured value or the computed default.
+	SubnetPrefixLength int
+	Account            Account
+}
+
+// Account says which AWS account a network lives in and how to reach it.
+type Account struct {
+	// ID is the expected account id; it becomes the provider's allowedAccountIds.
+	ID          string `json:"id,omitempty"`
+	Profile     string `json:"profile,omitempty"`
+	RoleARN     string `json:"roleArn,omitempty"`
+	SessionName string `json:"sessionName,omitempty"`
+	ExternalID  string `json:"externalId,omitempty"`
+}
+
+// Peering connects a requester network to an accepter network.
+type Peering struct {
+	Requester string `json:"requester"`
+	Accepter  string `json:"accepter"`
+}
+
+// Quotas are the AWS service quotas peerctl plans against. Raise them here
+// only after AWS has raised them for both accounts.
+type Quotas struct {
+	NACLRulesPerDirection          int `json:"naclRulesPerDirection,omitempty"`
+	SecurityGroupRulesPerDirection int `json:"securityGroupRulesPerDirection,omitempty"`
+	RoutesPerRouteTable            int `json:"routesPerRouteTable,omitempty"`
+}
+
+// Name is the peering's logical name: "<requester>-<accepter>".
+func (p Peering) Name() string { return p.Requester + "-" + p.Accepter }
+
+// IsProd reports whether production safeguards apply.
+func (c *Config) IsProd() bool { return c.Environment == ProdEnvironment }
+
+// Network returns the network called name.
+func (c *Config) Network(name string) (Network, bool) {
+	i := slices.IndexFunc(c.Networks, func(n Network) bool { return n.Name == name })
+	if i < 0 {
+		return Network{}, false
+	}
+	return c.Networks[i], true
+}
+
+// Peers lists the networks peered with name, sorted by name so that rule
+// numbers and resource names do not depend on the order of the peerings list.
+func (c *Config) Peers(name string) []Network {
+	var out []Network
+	for _, p := range c.Peerings {
+		other := ""
+		switch name {
+		case p.Requester:
+			other = p.Accepter
+		case p.Accepter:
+			other = p.Requester
+		default:
+			continue
+		}
+		if n, ok := c.Network(other); ok {
+			out = append(out, n)
+		}
+	}
+	slices.SortFunc(out, func(a, b Network) int { return compareStrings(a.Name, b.Name) })
+	return out
+}
+
+// SameAccount reports whether both ends of p are provably in one account, in
+// which case the requester can auto-accept and no accepter resource is needed.
+// Expected account ids decide when both are set; otherwise only identical
+// credentials (both default, the same profile, or the same role) count.
+// Anything else takes the cross-account path, which also works in one account.
+func (c *Config) SameAccount(p Peering) bool {
+	a, okA := c.Network(p.Requester)
+	b, okB := c.Network(p.Accepter)
+	if !okA || !okB {
+		return false
+	}
+	if idA, idB := a.Account.ExpectedID(), b.Account.ExpectedID(); idA != "" && idB != "" {
+		return idA == idB
+	}
+	return a.Account.Profile == b.Account.Profile && a.Account.RoleARN == b.Account.RoleARN
+}
+
+// ExpectedID is the configured account id, or the one in the role ARN.
+func (a Account) ExpectedID() string {
+	if a.ID != "" {
+		return a.ID
+	}
+	if m := roleARNPattern.FindStringSubmatch(a.RoleARN); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// Credentials describes how the account is reached, for messages.
+func (a Account) Credentials() string {
+	switch {
+	case a.RoleARN != "":
+		return "role " + a.RoleARN
+	case a.Profile != "":
+		return "profile " + a.Profile
+	default:
+		return "default credentials"
+	}
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

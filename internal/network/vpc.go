@@ -1,0 +1,20 @@
+package network
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// vpc creates the VPC. DNS support and hostnames are both required for DNS
+// resolution across the peering.
+func (b *builder) vpc() error {
+	vpc, err := ec2.NewVpc(b.ctx, b.n.Name+"-vpc", &ec2.VpcArgs{
+		CidrBlock:          pulumi.String(b.args.CIDR.String()),
+		EnableDnsSupport:   pulumi.Bool(true),
+		EnableDnsHostnames: pulumi.Bool(true),
+		InstanceTenancy:    pulumi.String("default"),
+		Tags:               b.nameTags("vpc"),
+	}, b.parent)
+	b.n.Vpc = vpc
+	return err
+}

@@ -1,0 +1,235 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/peerctl/peerctl/internal/netplan"
+)
+
+// UnknownAccountID stands for an account id the offline plan cannot know
+// (a network on a profile or default credentials without account.id).
+const UnknownAccountID = "000000000000"
+
+// Mocks is a pulumi.MockResourceMonitor that plays AWS for the offline plan:
+// it records every registration and answers with the ids and computed
+// attributes the real provider would return, so that later resources see
+// realistic references. Ids are derived from the URN, so the same program
+// always gets the same ids. Safe for concurrent use, as the SDK requires.
+type Mocks struct {
+	mu        sync.Mutex
+	project   string
+	stack     string
+	records   []*record
+	providers map[string]*record // by URN
+}
+
+type record struct {
+	urn, typ, name, id string
+	custom             bool
+	parent             string
+	provider           string            // provider URN
+	componentProviders map[string]string // package -> provider URN, for components
+	dependsOn          []string
+	inputs             resource.PropertyMap
+}
+
+var _ pulumi.MockResourceMonitor = (*Mocks)(nil)
+
+// NewMocks returns a recorder for one run of project's stack.
+func NewMocks(project, stack string) *Mocks {
+	return &Mocks{project: project, stack: stack, providers: map[string]*record{}}
+}
+
+// NewResource records a registration and returns the id and state AWS would.
+func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	rec := &record{typ: args.TypeToken, name: args.Name, custom: args.Custom, inputs: args.Inputs}
+	if rpc := args.RegisterRPC; rpc != nil {
+		rec.parent = rpc.GetParent()
+		rec.dependsOn = slices.Clone(rpc.GetDependencies())
+		if len(rpc.GetProviders()) > 0 {
+			rec.componentProviders = map[string]string{}
+			for pkg, ref := range rpc.GetProviders() {
+				rec.componentProviders[pkg] = providerURN(ref)
+			}
+		}
+	}
+	rec.provider = providerURN(args.Provider)
+	rec.urn = m.urn(rec.parent, rec.typ, rec.name)
+	if rec.parent != "" && resource.URN(rec.parent).QualifiedType() == resource.RootStackType {
+		rec.parent = ""
+	}
+	state := args.Inputs.Copy()
+	rec.id = m.computed(rec, state)
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.records = append(m.records, rec)
+	if strings.HasPrefix(rec.typ, "pulumi:providers:") {
+		m.providers[rec.urn] = rec
+	}
+	return rec.id, state, nil
+}
+
+// urn computes the URN exactly as the SDK's mock monitor does.
+func (m *Mocks) urn(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType, tokens.Type(typ), name))
+}
+
+// providerURN strips the id from a provider reference ("<urn>::<id>").
+func providerURN(ref string) string {
+	if i := strings.LastIndex(ref, "::"); i > 0 {
+		return ref[:i]
+	}
+	return ref
+}
+
+// hexID returns n hex characters derived from key.
+func hexID(key string, n int) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])[:n]
+}
+
+// idPrefixes are the AWS id prefixes of the resource types peerctl creates.
+var idPrefixes = map[string]string{
+	"aws:ec2/vpc:Vpc":                                           "vpc-",
+	"aws:ec2/subnet:Subnet":                                     "subnet-",
+	"aws:ec2/routeTable:RouteTable":                             "rtb-",
+	"aws:ec2/routeTableAssociation:RouteTableAssociation":       "rtbassoc-",
+	"aws:ec2/securityGroup:SecurityGroup":                       "sg-",
+	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":         "sg-",
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr-",
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   "sgr-",
+	"aws:ec2/networkAcl:NetworkAcl":                             "acl-",
+	"aws:ec2/vpcEndpoint:VpcEndpoint":                           "vpce-",
+	"aws:ec2/vpcPeeringConnection:VpcPeeringConnection":         "pcx-",
+	"aws:ec2/route:Route":                                       "r-",
+	"aws:ec2/flowLog:FlowLog":                                   "fl-",
+}
+
+// computed fills in what the provider would compute and returns the id.
+func (m *Mocks) computed(rec *record, state resource.PropertyMap) string {
+	str := func(k string) string {
+		if v, ok := state[resource.PropertyKey(k)]; ok && v.IsString() {
+			return v.StringValue()
+		}
+		return ""
+	}
+	set := func(k, v string) { state[resource.PropertyKey(k)] = resource.NewProperty(v) }
+	h := func(salt string) string { return hexID(rec.urn+"#"+salt, 17) }
+
+	if !rec.custom {
+		return ""
+	}
+	if strings.HasPrefix(rec.typ, "pulumi:providers:") {
+		id := hexID(rec.urn, 32)
+		return fmt.Sprintf("%s-%s-%s-%s-%s", id[:8], id[8:12], id[12:16], id[16:20], id[20:])
+	}
+	switch rec.typ {
+	case "aws:ec2/vpc:Vpc":
+		set("defaultSecurityGroupId", "sg-"+h("default-sg"))
+		set("defaultNetworkAclId", "acl-"+h("default-nacl"))
+		set("defaultRouteTableId", "rtb-"+h("main-rt"))
+		set("mainRouteTableId", "rtb-"+h("main-rt"))
+	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		set("prefixListId", "pl-"+hexID(rec.urn, 8))
+		set("state", "available")
+	case "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
+		status := "pending-acceptance"
+		if v, ok := state["autoAccept"]; ok && v.IsBool() && v.BoolValue() {
+			status = "active"
+		}
+		set("acceptStatus", status)
+	case "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter":
+		set("acceptStatus", "active")
+		return str("vpcPeeringConnectionId") // the provider uses the connection id
+	case "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions":
+		return str("vpcPeeringConnectionId")
+	case "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl":
+		return str("defaultNetworkAclId")
+	}
+	if prefix, ok := idPrefixes[rec.typ]; ok {
+		return prefix + h("id")
+	}
+	// Named resources (buckets, log groups, roles, topics) use their name as id.
+	for _, k := range []string{"bucket", "name"} {
+		if v := str(k); v != "" {
+			return v
+		}
+	}
+	return rec.name + "-" + hexID(rec.urn, 7)
+}
+
+// Call answers the data-source invokes the program makes.
+func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	m.mu.Lock()
+	provider := m.providers[providerURN(args.Provider)]
+	m.mu.Unlock()
+	region, regionName := "", ""
+	if provider != nil {
+		if v, ok := provider.inputs["region"]; ok && v.IsString() {
+			regionName = v.StringValue()
+			region = netplan.RegionCode(regionName)
+		}
+	}
+	switch args.Token {
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		account := accountOf(provider)
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"accountId": account,
+			"arn":       fmt.Sprintf("arn:aws:sts::%s:assumed-role/peerctl/offline-plan", account),
+			"id":        account,
+			"userId":    "AROAOFFLINEPLAN:peerctl",
+		}), nil
+	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		ids, names := offlineZones(regionName, region)
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": regionName, "zoneIds": ids, "names": names, "groupNames": names,
+		}), nil
+	case "aws:index/getRegion:getRegion":
+		return resource.NewPropertyMapFromMap(map[string]any{"id": regionName, "name": regionName}), nil
+	case "aws:index/getPartition:getPartition":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com",
+		}), nil
+	}
+	return nil, fmt.Errorf("the offline plan has no answer for %s; add it to internal/plan/mocks.go", args.Token)
+}
+
+// accountOf is the account a provider is pinned to, if the plan can tell.
+func accountOf(provider *record) string {
+	if provider == nil {
+		return UnknownAccountID
+	}
+	if v, ok := provider.inputs["allowedAccountIds"]; ok && v.IsArray() && len(v.ArrayValue()) == 1 {
+		return v.ArrayValue()[0].StringValue()
+	}
+	return UnknownAccountID
+}
+
+// offlineZones lists the zones the offline plan assumes a region has: six in
+// us-east-1, three elsewhere. Names are per-account aliases; IDs are what
+// peerctl places subnets by.
+func offlineZones(region, code string) (ids, names []string) {
+	count := 3
+	if region == "us-east-1" {
+		count = 6
+	}
+	for i := 1; i <= count; i++ {
+		ids = append(ids, fmt.Sprintf("%s-az%d", code, i))
+		names = append(names, fmt.Sprintf("%s%c", region, 'a'+i-1))
+	}
+	return ids, names
+}
