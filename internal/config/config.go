@@ -34,8 +34,9 @@ type Config struct {
 	Networks          []Network
 	Peerings          []Peering
 	// Tags are extra tags for every resource, on top of the reserved ones.
-	Tags   map[string]string
-	Quotas Quotas
+	Tags          map[string]string
+	Quotas        Quotas
+	Observability Observability
 }
 
 // Network is one VPC in one account.

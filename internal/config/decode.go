@@ -25,6 +25,10 @@ type spec struct {
 	HasPeerings bool
 	Tags        map[string]string
 	Quotas      Quotas
+	FlowLogs    FlowLogs
+	Alarms      Alarms
+	Dashboard   Dashboard
+	Compliance  Compliance
 }
 
 type networkSpec struct {
@@ -84,6 +88,18 @@ var keyDecoders = map[string]func(s *spec, field, value string, p *problems){
 	},
 	"quotas": func(s *spec, field, v string, p *problems) {
 		decodeObject(field, v, &s.Quotas, p)
+	},
+	"flowLogs": func(s *spec, field, v string, p *problems) {
+		decodeObject(field, v, &s.FlowLogs, p)
+	},
+	"alarms": func(s *spec, field, v string, p *problems) {
+		decodeObject(field, v, &s.Alarms, p)
+	},
+	"dashboard": func(s *spec, field, v string, p *problems) {
+		decodeObject(field, v, &s.Dashboard, p)
+	},
+	"compliance": func(s *spec, field, v string, p *problems) {
+		decodeObject(field, v, &s.Compliance, p)
 	},
 }
 

@@ -87,6 +87,7 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 		c.Peerings = DefaultPeerings()
 	}
 	validatePeerings(Namespace+":peerings", c.Peerings, c.Networks, p)
+	applyObservability(c, s, p)
 	if len(p.list) == 0 {
 		validateQuotas(c, p)
 	}

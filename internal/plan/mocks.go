@@ -160,16 +160,64 @@ func (m *Mocks) computed(rec *record, state resource.PropertyMap) string {
 	case "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl":
 		return str("defaultNetworkAclId")
 	}
+	id := rec.name + "-" + hexID(rec.urn, 7)
 	if prefix, ok := idPrefixes[rec.typ]; ok {
-		return prefix + h("id")
-	}
-	// Named resources (buckets, log groups, roles, topics) use their name as id.
-	for _, k := range []string{"bucket", "name"} {
-		if v := str(k); v != "" {
-			return v
+		id = prefix + h("id")
+	} else {
+		// Named resources (buckets, log groups, roles, topics) use their name as id.
+		for _, k := range []string{"bucket", "name"} {
+			if v := str(k); v != "" {
+				id = v
+				break
+			}
 		}
 	}
-	return rec.name + "-" + hexID(rec.urn, 7)
+	if _, has := state["arn"]; !has {
+		if arn := m.arn(rec, id); arn != "" {
+			set("arn", arn)
+		}
+	}
+	return id
+}
+
+// arnFormats are the ARN shapes of resource types whose ARN other resources
+// reference (policies, alarm actions, flow-log destinations). Verbs: region,
+// account, id.
+var arnFormats = map[string]string{
+	"aws:s3/bucketV2:BucketV2":               "arn:aws:s3:::%[3]s",
+	"aws:s3/bucket:Bucket":                   "arn:aws:s3:::%[3]s",
+	"aws:cloudwatch/logGroup:LogGroup":       "arn:aws:logs:%[1]s:%[2]s:log-group:%[3]s",
+	"aws:iam/role:Role":                      "arn:aws:iam::%[2]s:role/%[3]s",
+	"aws:iam/policy:Policy":                  "arn:aws:iam::%[2]s:policy/%[3]s",
+	"aws:sns/topic:Topic":                    "arn:aws:sns:%[1]s:%[2]s:%[3]s",
+	"aws:kms/key:Key":                        "arn:aws:kms:%[1]s:%[2]s:key/%[3]s",
+	"aws:cloudwatch/metricAlarm:MetricAlarm": "arn:aws:cloudwatch:%[1]s:%[2]s:alarm:%[3]s",
+	"aws:cloudwatch/dashboard:Dashboard":     "arn:aws:cloudwatch::%[2]s:dashboard/%[3]s",
+	"aws:oam/sink:Sink":                      "arn:aws:oam:%[1]s:%[2]s:sink/%[3]s",
+	"aws:oam/link:Link":                      "arn:aws:oam:%[1]s:%[2]s:link/%[3]s",
+	"aws:cfg/rule:Rule":                      "arn:aws:config:%[1]s:%[2]s:config-rule/%[3]s",
+	"aws:ec2/vpc:Vpc":                        "arn:aws:ec2:%[1]s:%[2]s:vpc/%[3]s",
+	"aws:ec2/subnet:Subnet":                  "arn:aws:ec2:%[1]s:%[2]s:subnet/%[3]s",
+	"aws:ec2/securityGroup:SecurityGroup":    "arn:aws:ec2:%[1]s:%[2]s:security-group/%[3]s",
+	"aws:ec2/flowLog:FlowLog":                "arn:aws:ec2:%[1]s:%[2]s:vpc-flow-log/%[3]s",
+}
+
+// arn returns the ARN AWS would assign, or "" for types without one here.
+func (m *Mocks) arn(rec *record, id string) string {
+	format, ok := arnFormats[rec.typ]
+	if !ok {
+		return ""
+	}
+	m.mu.Lock()
+	provider := m.providers[rec.provider]
+	m.mu.Unlock()
+	region := ""
+	if provider != nil {
+		if v, ok := provider.inputs["region"]; ok && v.IsString() {
+			region = v.StringValue()
+		}
+	}
+	return fmt.Sprintf(format, region, accountOf(provider), id)
 }
 
 // Call answers the data-source invokes the program makes.

@@ -60,6 +60,9 @@ func Define(ctx *pulumi.Context, cfg *config.Config) (*Result, error) {
 		r.Peerings[p.Name()] = pr
 	}
 	r.Outputs = outputs(cfg, r)
+	if err := defineObservability(ctx, cfg, r); err != nil {
+		return nil, err
+	}
 	for k, v := range r.Outputs {
 		ctx.Export(k, v)
 	}
