@@ -20,6 +20,7 @@ type spec struct {
 	Environment *string
 	Region      *string
 	Networks    []networkSpec
+	BadNetworks []bool // BadNetworks[i]: Networks[i] could not be read cleanly
 	HasNetworks bool
 	Peerings    []Peering
 	HasPeerings bool
@@ -77,11 +78,11 @@ var keyDecoders = map[string]func(s *spec, field, value string, p *problems){
 	"region":      func(s *spec, _, v string, _ *problems) { s.Region = &v },
 	"networks": func(s *spec, field, v string, p *problems) {
 		s.HasNetworks = true
-		s.Networks = decodeList[networkSpec](field, v, p)
+		s.Networks, s.BadNetworks = decodeList[networkSpec](field, v, p)
 	},
 	"peerings": func(s *spec, field, v string, p *problems) {
 		s.HasPeerings = true
-		s.Peerings = decodeList[Peering](field, v, p)
+		s.Peerings, _ = decodeList[Peering](field, v, p)
 	},
 	"tags": func(s *spec, field, v string, p *problems) {
 		decodeObject(field, v, &s.Tags, p)
@@ -146,21 +147,29 @@ func decodeSpec(raw Raw, p *problems) *spec {
 	return s
 }
 
-// decodeList decodes a JSON list element by element, so an error names the index.
-func decodeList[T any](field, value string, p *problems) []T {
+// decodeList decodes a JSON list element by element, so an error names the
+// index. An element that fails strict decoding is still returned, as far as
+// encoding/json could read it, with bad[i] set: it keeps its name for
+// references from elsewhere, but is not validated further (its problem is
+// already reported).
+func decodeList[T any](field, value string, p *problems) (out []T, bad []bool) {
 	var items []json.RawMessage
 	if err := json.Unmarshal([]byte(value), &items); err != nil {
 		p.add(field, "", "must be a list: %s", jsonReason(err))
-		return nil
+		return nil, nil
 	}
-	out := make([]T, 0, len(items))
 	for i, item := range items {
 		var v T
-		if decodeObject(fmt.Sprintf("%s[%d]", field, i), string(item), &v, p) {
-			out = append(out, v)
+		ok := decodeObject(fmt.Sprintf("%s[%d]", field, i), string(item), &v, p)
+		if !ok {
+			var lenient T
+			_ = json.Unmarshal(item, &lenient)
+			v = lenient
 		}
+		out = append(out, v)
+		bad = append(bad, !ok)
 	}
-	return out
+	return out, bad
 }
 
 // decodeObject decodes one JSON object strictly: unknown fields are errors.

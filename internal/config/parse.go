@@ -67,6 +67,11 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 			p.add(netField, "", "is empty; configure at least two networks or remove the key for the default pair")
 		}
 		for i, ns := range s.Networks {
+			if s.BadNetworks[i] {
+				c.Networks = append(c.Networks, Network{Name: ns.Name})
+				cidrOK = append(cidrOK, false)
+				continue
+			}
 			field := fmt.Sprintf("%s[%d]", netField, i)
 			n, ok := networkFromSpec(field, ns, p)
 			validateNetwork(field, n, c.Region, p)
@@ -83,10 +88,19 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 	validateNetworkSet(netField, c.Networks, cidrOK, p)
 
 	c.Peerings = s.Peerings
-	if !s.HasPeerings {
+	if s.HasPeerings {
+		validatePeerings(Namespace+":peerings", c.Peerings, c.Networks, p)
+	} else {
 		c.Peerings = DefaultPeerings()
+		for _, pr := range c.Peerings {
+			_, okR := c.Network(pr.Requester)
+			_, okA := c.Network(pr.Accepter)
+			if !okR || !okA {
+				p.add(Namespace+":peerings", "", "is not set, and the default peering (%s to %s) needs networks with those names; list the peerings explicitly",
+					pr.Requester, pr.Accepter)
+			}
+		}
 	}
-	validatePeerings(Namespace+":peerings", c.Peerings, c.Networks, p)
 	applyObservability(c, s, p)
 	if len(p.list) == 0 {
 		validateQuotas(c, p)

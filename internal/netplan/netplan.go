@@ -68,9 +68,9 @@ func SubnetPrefixLength(vpc netip.Prefix, count, requested int) (int, error) {
 			count, vpc, requested, MaxSubnetPrefixLength)
 	}
 	if requested < smallest {
-		room := 1 << (requested - vpc.Bits())
-		if requested < vpc.Bits() {
-			room = 0
+		room := 0
+		if requested >= vpc.Bits() {
+			room = 1 << (requested - vpc.Bits())
 		}
 		return 0, fmt.Errorf("%d subnets of /%d do not fit in %s (room for %d)", count, requested, vpc, room)
 	}
