@@ -2,6 +2,9 @@ package cmdutil
 
 import (
 	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
 
 	"github.com/peerctl/peerctl/internal/config"
 )
@@ -69,3 +72,11 @@ func (e *usageError) Error() string {
 	return e.err.Error() + "\nRun '" + e.path + " --help' for usage."
 }
 func (e *usageError) Unwrap() []error { return []error{e.err, ErrUsage} }
+
+// NoArgs is a cobra.PositionalArgs that rejects arguments as a usage error.
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return UsageError(cmd, fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), args))
+	}
+	return nil
+}

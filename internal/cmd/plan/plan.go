@@ -37,7 +37,7 @@ know (a profile without account.id) show as 000000000000.`,
 		Example: `  peerctl plan
   peerctl plan --stack prod --json > plan.json
   ENVIRONMENT_SUFFIX=qa peerctl plan --config examples/assume-role/Pulumi.dev.yaml`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
 				return runF(opts)

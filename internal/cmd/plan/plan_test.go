@@ -1,0 +1,166 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/peerctl/peerctl/internal/cmdutil"
+	"github.com/peerctl/peerctl/internal/config"
+)
+
+func testFactory(t *testing.T, dir string, vars map[string]string) (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
+	return &cmdutil.Factory{
+		IO:      &cmdutil.IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut, IsInteractive: func() bool { return false }},
+		Getenv:  func(k string) (string, bool) { v, ok := vars[k]; return v, ok },
+		WorkDir: func() (string, error) { return dir, nil },
+	}, out, errOut
+}
+
+func TestFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want PlanOptions
+	}{
+		{nil, PlanOptions{Stack: "dev"}},
+		{[]string{"--stack", "prod", "--json"}, PlanOptions{Stack: "prod", JSON: true}},
+		{[]string{"-s", "qa", "--config", "x.yaml"}, PlanOptions{Stack: "qa", ConfigFile: "x.yaml"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			f, _, _ := testFactory(t, t.TempDir(), nil)
+			var got *PlanOptions
+			cmd := NewCmdPlan(f, func(o *PlanOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			if err := cmd.Execute(); err != nil {
+				t.Fatal(err)
+			}
+			if got.Stack != tt.want.Stack || got.JSON != tt.want.JSON || got.ConfigFile != tt.want.ConfigFile {
+				t.Errorf("options = %+v, want %+v", *got, tt.want)
+			}
+		})
+	}
+}
+
+// project writes a Pulumi project with the given stack files into a temp dir.
+func project(t *testing.T, stacks map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{"Pulumi.yaml": "name: peerctl\nruntime: go\n"}
+	for name, body := range stacks {
+		files["Pulumi."+name+".yaml"] = body
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func run(t *testing.T, dir string, vars map[string]string, args ...string) (string, string, error) {
+	t.Helper()
+	f, out, errOut := testFactory(t, dir, vars)
+	cmd := NewCmdPlan(f, nil)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true // as the root command sets them
+	cmd.SetArgs(args)
+	cmd.SetOut(out)
+	cmd.SetErr(errOut)
+	err := cmd.Execute()
+	return out.String(), errOut.String(), err
+}
+
+func TestPlanFromProjectSubdirectory(t *testing.T) {
+	dir := project(t, map[string]string{"dev": "config: {}\n"})
+	sub := filepath.Join(dir, "internal", "deep")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, sub, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "Plan for stack dev (environment dev, region us-east-1)") || !strings.Contains(out, "Plan: 57 to create;") {
+		t.Errorf("unexpected plan output:\n%s", out)
+	}
+}
+
+func TestPlanJSONAndEnvironmentOverride(t *testing.T) {
+	dir := project(t, map[string]string{"dev": "config: {}\n"})
+	out, _, err := run(t, dir, map[string]string{"ENVIRONMENT_SUFFIX": "qa"}, "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Stack       string `json:"stack"`
+		Environment string `json:"environment"`
+		Resources   []struct {
+			Name string `json:"name"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("--json output is not JSON: %v", err)
+	}
+	if doc.Stack != "dev" || doc.Environment != "qa" || len(doc.Resources) != 57 {
+		t.Errorf("stack %q environment %q, %d resources", doc.Stack, doc.Environment, len(doc.Resources))
+	}
+}
+
+func TestPlanErrors(t *testing.T) {
+	dir := project(t, map[string]string{
+		"dev": "config: {}\n",
+		"bad": "config:\n  peerctl:networks: [{name: trading, cidr: 10.0.0.0/33, costCenter: t}]\n",
+	})
+	tests := []struct {
+		name     string
+		dir      string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"unknown stack", dir, []string{"--stack", "prdo"}, cmdutil.ExitConfig,
+			`stack "prdo" has no Pulumi.prdo.yaml in ` + dir + ` (stacks here: bad, dev)`},
+		{"invalid config", dir, []string{"--stack", "bad"}, cmdutil.ExitConfig,
+			`peerctl:networks[0].cidr: "10.0.0.0/33" is not a CIDR block like 10.0.0.0/16`},
+		{"missing config file", dir, []string{"--config", filepath.Join(dir, "nope.yaml")}, cmdutil.ExitConfig,
+			"nope.yaml: stack file not found"},
+		{"no project", t.TempDir(), nil, cmdutil.ExitError, "no Pulumi.yaml found in"},
+		{"stray argument", dir, []string{"extra"}, cmdutil.ExitUsage, `plan takes no arguments, got ["extra"]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _, err := run(t, tt.dir, nil, tt.args...)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
+			}
+			if code := cmdutil.ExitCode(err); code != tt.wantCode {
+				t.Errorf("exit code = %d, want %d", code, tt.wantCode)
+			}
+			if out != "" {
+				t.Errorf("nothing may be printed on error, got %q", out)
+			}
+		})
+	}
+}
+
+func TestConfigErrorBeforeAnyResource(t *testing.T) {
+	calls := 0
+	opts := &PlanOptions{
+		IO: &cmdutil.IOStreams{Out: &bytes.Buffer{}},
+		LoadConfig: func(string, string) (*config.Config, error) {
+			calls++
+			return nil, &config.ValidationError{Problems: []*config.FieldError{{Field: "peerctl:region", Value: "x", Message: "is bad"}}}
+		},
+		Stack: "dev",
+	}
+	err := planRun(opts)
+	if !errors.Is(err, config.ErrInvalid) || calls != 1 || opts.IO.Out.(*bytes.Buffer).Len() != 0 {
+		t.Errorf("err = %v, calls = %d", err, calls)
+	}
+}

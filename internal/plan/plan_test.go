@@ -1,0 +1,142 @@
+package plan_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/peerctl/peerctl/internal/config"
+	"github.com/peerctl/peerctl/internal/plan"
+)
+
+func loadDev(t testing.TB) *config.Config {
+	t.Helper()
+	raw, err := config.LoadStackFile("../../Pulumi.dev.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse(raw, func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// The JSON document has exactly the documented shape.
+func TestJSONShape(t *testing.T) {
+	doc, err := plan.Build(loadDev(t), "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := doc.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var generic map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &generic); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"stack", "environment", "region", "resources", "outputs"} {
+		if _, ok := generic[key]; !ok {
+			t.Errorf("plan JSON lacks %q", key)
+		}
+	}
+	if generic["stack"] != "dev" || generic["environment"] != "dev" || generic["region"] != "us-east-1" {
+		t.Errorf("header = %v %v %v", generic["stack"], generic["environment"], generic["region"])
+	}
+	resources := generic["resources"].([]any)
+	prev := ""
+	for _, r := range resources {
+		m := r.(map[string]any)
+		for _, key := range []string{"urn", "type", "name", "account", "parent", "provider", "dependsOn", "inputs"} {
+			if _, ok := m[key]; !ok {
+				t.Fatalf("resource %v lacks %q", m["urn"], key)
+			}
+		}
+		if urn := m["urn"].(string); urn <= prev {
+			t.Errorf("resources are not sorted by URN: %s after %s", urn, prev)
+		} else {
+			prev = urn
+		}
+	}
+	var providers, components int
+	for _, r := range doc.Resources {
+		switch {
+		case r.Type == "pulumi:providers:aws":
+			providers++
+			if r.Account != "" {
+				t.Errorf("provider %s has account %q, want empty", r.Name, r.Account)
+			}
+		case strings.HasPrefix(r.Type, "peerctl:"):
+			components++
+		}
+	}
+	if providers != 2 || components != 3 {
+		t.Errorf("plan has %d providers and %d components, want 2 and 3", providers, components)
+	}
+}
+
+func TestIDsAreReferences(t *testing.T) {
+	doc, err := plan.Build(loadDev(t), "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpc, _ := doc.Named("aws:ec2/vpc:Vpc", "trading-vpc")
+	if !strings.HasPrefix(vpc.ID, "vpc-") || len(vpc.ID) != len("vpc-")+17 {
+		t.Errorf("vpc id %q does not look like an AWS id", vpc.ID)
+	}
+	subnet, _ := doc.Named("aws:ec2/subnet:Subnet", "trading-private-use1-az1")
+	if subnet.String("vpcId") != vpc.ID {
+		t.Errorf("subnet vpcId %q does not reference the VPC's id %q", subnet.String("vpcId"), vpc.ID)
+	}
+	conn, _ := doc.Named("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "trading-analytics-connection")
+	acc, _ := doc.Named("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter", "trading-analytics-accepter")
+	if acc.ID != conn.ID {
+		t.Errorf("the accepter's id %q must be the connection id %q, as in the provider", acc.ID, conn.ID)
+	}
+}
+
+func TestTextRendering(t *testing.T) {
+	doc, err := plan.Build(loadDev(t), "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := doc.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{
+		"Plan for stack dev (environment dev, region us-east-1)\n",
+		"\naccount trading (profile trading-dev, account 111111111111)\n",
+		"\naccount analytics (profile analytics-dev, account 222222222222)\n",
+		"\nno account (providers and components)\n",
+		"      + aws:ec2/vpc:Vpc ",
+		"trading-analytics-connection\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text plan lacks %q", want)
+		}
+	}
+	if strings.Index(out, "account trading") > strings.Index(out, "account analytics") {
+		t.Error("accounts must follow the configuration's network order")
+	}
+	last := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n"):])
+	if last != doc.Summary() {
+		t.Errorf("the last line is %q, want the summary", last)
+	}
+	want := fmt.Sprintf("Plan: %d to create; trading 28 (", len(doc.Resources))
+	if !strings.HasPrefix(doc.Summary(), want) || !strings.Contains(doc.Summary(), "; no account 3 (1 Peering, 2 aws provider).") {
+		t.Errorf("summary = %q", doc.Summary())
+	}
+}
+
+func TestMocksRejectUnknownInvokes(t *testing.T) {
+	m := plan.NewMocks("peerctl", "dev")
+	_, err := m.Call(pulumiCall("aws:index/getAmi:getAmi"))
+	if err == nil || !strings.Contains(err.Error(), "the offline plan has no answer for aws:index/getAmi:getAmi") {
+		t.Errorf("error = %v", err)
+	}
+}
