@@ -106,3 +106,15 @@ func Stacks(dir string) []string {
 	}
 	return out
 }
+
+// StackFromFile returns the stack a Pulumi.<stack>.yaml file belongs to, or
+// fallback when the file is named otherwise.
+func StackFromFile(path, fallback string) string {
+	base := filepath.Base(path)
+	if name, ok := strings.CutPrefix(base, "Pulumi."); ok {
+		if name, ok = strings.CutSuffix(name, ".yaml"); ok && name != "" {
+			return name
+		}
+	}
+	return fallback
+}

@@ -39,6 +39,9 @@ know (a profile without account.id) show as 000000000000.`,
   ENVIRONMENT_SUFFIX=qa peerctl plan --config examples/assume-role/Pulumi.dev.yaml`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.ConfigFile != "" && !cmd.Flags().Changed("stack") {
+				opts.Stack = cmdutil.StackFromFile(opts.ConfigFile, opts.Stack)
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -46,7 +49,7 @@ know (a profile without account.id) show as 000000000000.`,
 		},
 	}
 	cmd.Flags().StringVarP(&opts.Stack, "stack", "s", "dev", "stack name: reads Pulumi.<stack>.yaml from the project directory")
-	cmd.Flags().StringVar(&opts.ConfigFile, "config", "", "read the stack configuration from this file instead")
+	cmd.Flags().StringVar(&opts.ConfigFile, "config", "", "read the stack configuration from this file instead (the stack name defaults to the <stack> in Pulumi.<stack>.yaml)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the machine-readable plan document")
 	return cmd
 }

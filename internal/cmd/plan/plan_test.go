@@ -31,6 +31,8 @@ func TestFlags(t *testing.T) {
 		{nil, PlanOptions{Stack: "dev"}},
 		{[]string{"--stack", "prod", "--json"}, PlanOptions{Stack: "prod", JSON: true}},
 		{[]string{"-s", "qa", "--config", "x.yaml"}, PlanOptions{Stack: "qa", ConfigFile: "x.yaml"}},
+		{[]string{"--config", "examples/assume-role/Pulumi.staging.yaml"}, PlanOptions{Stack: "staging", ConfigFile: "examples/assume-role/Pulumi.staging.yaml"}},
+		{[]string{"--config", "my-stack.yaml"}, PlanOptions{Stack: "dev", ConfigFile: "my-stack.yaml"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
