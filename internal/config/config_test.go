@@ -3,9 +3,10 @@ package config
 import (
 	"errors"
 	"net/netip"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/peerctl/peerctl/internal/config/configtest"
 )
 
 // env returns a LookupEnv backed by a map.
@@ -167,8 +168,8 @@ func TestValidationErrors(t *testing.T) {
 			nil, `peerctl:networks[1].cidr: "10.1.2.0/16" has host bits set; did you mean 10.1.0.0/16?`},
 		{"too large", net("name: analytics, cidr: 10.0.0.0/8, costCenter: a"),
 			nil, `peerctl:networks[1].cidr: "10.0.0.0/8" must be between /16 and /28, the VPC sizes AWS allows`},
-		{"overlap", net("name: analytics, cidr: 10.0.128.0/17, costCenter: a"),
-			nil, `peerctl:networks[1].cidr: "10.0.128.0/17" (analytics) overlaps peerctl:networks[0].cidr 10.0.0.0/16 (trading); peered VPCs need disjoint address space`},
+		{"overlap", net("name: analytics, cidr: 10.0.7.0/24, costCenter: a"),
+			nil, `peerctl:networks[1].cidr: "10.0.7.0/24" (analytics) overlaps peerctl:networks[0].cidr 10.0.0.0/16 (trading); peered VPCs need disjoint address space`},
 		{"subnets do not fit", net("name: analytics, cidr: 10.1.0.0/27, costCenter: a"),
 			nil, `peerctl:networks[1].subnetPrefixLength: is not workable: 3 subnets do not fit in 10.1.0.0/27: they would be /29, smaller than the /28 AWS allows`},
 		{"requested subnets too big", net("name: analytics, cidr: 10.1.0.0/20, costCenter: a, subnetPrefixLength: 20"),
@@ -280,58 +281,38 @@ func TestAllProblemsReportedAtOnce(t *testing.T) {
 	}
 }
 
-// meshYAML is a full mesh of n networks on default credentials.
-func meshYAML(n int) string {
-	var b strings.Builder
-	b.WriteString("config:\n  peerctl:networks:\n")
-	names := make([]string, n)
-	for i := range n {
-		names[i] = "net" + string(rune('a'+i))
-		b.WriteString("    - {name: " + names[i] + ", cidr: 10." + itoa(i) + ".0.0/16, costCenter: c}\n")
-	}
-	b.WriteString("  peerctl:peerings:\n")
-	for i := range n {
-		for j := i + 1; j < n; j++ {
-			b.WriteString("    - {requester: " + names[i] + ", accepter: " + names[j] + "}\n")
-		}
-	}
-	return b.String()
-}
-
-func itoa(i int) string { return strconv.Itoa(i) }
-
 func TestQuotaLimitsMeshSize(t *testing.T) {
-	if _, err := parseYAML(t, meshYAML(8), nil); err != nil {
+	if _, err := parseYAML(t, configtest.MeshYAML(8), nil); err != nil {
 		t.Fatalf("an 8-network mesh (7 peers, 16 NACL rules per direction) must fit: %v", err)
 	}
-	if _, err := parseYAML(t, meshYAML(10), nil); err != nil {
+	if _, err := parseYAML(t, configtest.MeshYAML(10), nil); err != nil {
 		t.Fatalf("a 10-network mesh (9 peers, 20 NACL rules) must fit exactly: %v", err)
 	}
-	_, err := parseYAML(t, meshYAML(11), nil)
-	want := `peerctl:networks[0]: "neta" has 10 peers and would need 22 network ACL rules per direction, over the quota of 20 (peerctl:quotas.naclRulesPerDirection, at most 40 once AWS raises it)`
+	_, err := parseYAML(t, configtest.MeshYAML(11), nil)
+	want := `peerctl:networks[0]: "net0" has 10 peers and would need 22 network ACL rules per direction, over the quota of 20 (peerctl:quotas.naclRulesPerDirection, at most 40 once AWS raises it)`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("error = %v\nwant it to contain %s", err, want)
 	}
-	raised := strings.Replace(meshYAML(11), "config:\n", "config:\n  peerctl:quotas: {naclRulesPerDirection: 40}\n", 1)
+	raised := configtest.MeshYAML(11, "peerctl:quotas: {naclRulesPerDirection: 40}")
 	if _, err := parseYAML(t, raised, nil); err != nil {
 		t.Fatalf("with the NACL quota raised to 40 an 11-network mesh fits: %v", err)
 	}
 }
 
 func TestPeersSortedByName(t *testing.T) {
-	c, err := parseYAML(t, meshYAML(4), nil)
+	c, err := parseYAML(t, configtest.MeshYAML(4), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, p := range c.Peers("netc") {
+	for _, p := range c.Peers("net2") {
 		got = append(got, p.Name)
 	}
-	if strings.Join(got, ",") != "neta,netb,netd" {
-		t.Errorf("peers of netc = %v", got)
+	if strings.Join(got, ",") != "net0,net1,net3" {
+		t.Errorf("peers of net2 = %v", got)
 	}
-	if p := c.Peers("netc")[0].CIDR; p != netip.MustParsePrefix("10.0.0.0/16") {
-		t.Errorf("neta cidr = %s", p)
+	if p := c.Peers("net2")[0].CIDR; p != netip.MustParsePrefix("10.0.0.0/16") {
+		t.Errorf("net0 cidr = %s", p)
 	}
 }
 

@@ -1,29 +1,17 @@
 package plan_test
 
 import (
-	"fmt"
 	"io"
-	"strings"
 	"testing"
 
 	"github.com/peerctl/peerctl/internal/config"
+	"github.com/peerctl/peerctl/internal/config/configtest"
 	"github.com/peerctl/peerctl/internal/plan"
 )
 
 // meshConfig is a full mesh of n networks, all on default credentials.
 func meshConfig(b testing.TB, n int) *config.Config {
-	var y strings.Builder
-	y.WriteString("config:\n  peerctl:networks:\n")
-	for i := range n {
-		fmt.Fprintf(&y, "    - {name: net%d, cidr: 10.%d.0.0/16, costCenter: c%d}\n", i, i, i)
-	}
-	y.WriteString("  peerctl:peerings:\n")
-	for i := range n {
-		for j := i + 1; j < n; j++ {
-			fmt.Fprintf(&y, "    - {requester: net%d, accepter: net%d}\n", i, j)
-		}
-	}
-	raw, err := config.ParseStackYAML([]byte(y.String()))
+	raw, err := config.ParseStackYAML([]byte(configtest.MeshYAML(n)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/peerctl/peerctl/internal/config"
+	"github.com/peerctl/peerctl/internal/config/configtest"
 	"github.com/peerctl/peerctl/internal/plan"
 )
 
@@ -569,23 +570,8 @@ func TestExplicitAZsAndShortage(t *testing.T) {
 	}
 }
 
-func meshYAML(n int) string {
-	var b strings.Builder
-	b.WriteString("config:\n  peerctl:networks:\n")
-	for i := range n {
-		fmt.Fprintf(&b, "    - {name: net%d, cidr: 10.%d.0.0/16, costCenter: c%d}\n", i, i, i)
-	}
-	b.WriteString("  peerctl:peerings:\n")
-	for i := range n {
-		for j := i + 1; j < n; j++ {
-			fmt.Fprintf(&b, "    - {requester: net%d, accepter: net%d}\n", i, j)
-		}
-	}
-	return b.String()
-}
-
 func TestFullMesh(t *testing.T) {
-	d := buildYAML(t, meshYAML(8))
+	d := buildYAML(t, configtest.MeshYAML(8))
 	if n := len(d.OfType(peeringType)); n != 28 {
 		t.Fatalf("%d peerings, want 28", n)
 	}
