@@ -2,8 +2,13 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
+
+	"github.com/peerctl/peerctl/internal/observability/flowfilter"
 )
 
 // Observability configures flow logs, traffic alarms, the dashboard and AWS
@@ -28,7 +33,9 @@ type FlowLogs struct {
 	// ForceDestroy lets destroy delete a bucket with logs in it; default
 	// true except in prod. Pointer: false must be distinguishable from unset.
 	ForceDestroy *bool `json:"forceDestroy,omitempty"`
-	// KMSKeyARN selects SSE-KMS with this key instead of SSE-S3.
+	// KMSKeyARN selects SSE-KMS with this key instead of SSE-S3, for the
+	// flow-log buckets and the AWS Config delivery buckets. Its key policy
+	// must let delivery.logs.amazonaws.com and config.amazonaws.com use it.
 	KMSKeyARN string `json:"kmsKeyArn,omitempty"`
 }
 
@@ -42,6 +49,12 @@ type Alarms struct {
 	RejectedPackets int64 `json:"rejectedPackets,omitempty"`
 	// Emails subscribe to each account's alarm topic (each must confirm).
 	Emails []string `json:"emails,omitempty"`
+	// KMSKeyARN encrypts the alarm topics with an existing customer managed
+	// key, whose key policy must let cloudwatch.amazonaws.com call
+	// kms:GenerateDataKey and kms:Decrypt. Unset, peerctl creates one key per
+	// topic. The AWS managed key (alias/aws/sns) cannot be used: its policy
+	// cannot grant CloudWatch, so alarm notifications would be dropped.
+	KMSKeyARN string `json:"kmsKeyArn,omitempty"`
 }
 
 // Dashboard configures the CloudWatch dashboard.
@@ -63,8 +76,20 @@ type Compliance struct {
 	// rules are still created.
 	CreateRecorder *bool `json:"createRecorder,omitempty"`
 	// PeeringDNSRule adds VPC_PEERING_DNS_RESOLUTION_CHECK, which is not
-	// offered in every region.
+	// offered in every region. Unset, it is on where AWS offers the rule
+	// (every region but those in PeeringDNSRuleUnavailable); set true to
+	// force it where AWS has added the rule since.
 	PeeringDNSRule *bool `json:"peeringDnsRule,omitempty"`
+}
+
+// PeeringDNSRuleUnavailable are the regions where AWS Config does not offer
+// the managed rule VPC_PEERING_DNS_RESOLUTION_CHECK (AWS Config developer
+// guide, vpc-peering-dns-resolution-check, as of 2025).
+var PeeringDNSRuleUnavailable = []string{
+	"ap-east-2", "ap-south-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+	"ap-southeast-6", "ap-southeast-7", "ca-west-1", "cn-north-1", "cn-northwest-1",
+	"eu-central-2", "eu-south-2", "il-central-1", "me-central-1", "mx-central-1",
+	"us-gov-east-1", "us-gov-west-1",
 }
 
 // Defaults and limits of the observability settings.
@@ -133,9 +158,20 @@ func applyObservability(c *Config, s *spec, p *problems) {
 		p.add(field+".rejectedPackets", fmt.Sprint(al.RejectedPackets), "must be a positive number of packets")
 	}
 	for i, e := range al.Emails {
-		if !emailPattern.MatchString(e) {
+		switch {
+		case !emailPattern.MatchString(e):
 			p.add(fmt.Sprintf("%s.emails[%d]", field, i), e, "is not an e-mail address")
+		case slices.Index(al.Emails, e) < i:
+			p.add(fmt.Sprintf("%s.emails[%d]", field, i), e, "is listed twice")
 		}
+	}
+	switch {
+	case al.KMSKeyARN == "":
+	case strings.HasSuffix(al.KMSKeyARN, ":alias/aws/sns") || al.KMSKeyARN == "alias/aws/sns":
+		p.add(field+".kmsKeyArn", al.KMSKeyARN,
+			"is the AWS managed key for SNS, whose key policy cannot grant CloudWatch: alarm notifications would never be delivered; use a customer managed key, or leave it unset and peerctl creates one")
+	case !kmsARNPattern.MatchString(al.KMSKeyARN):
+		p.add(field+".kmsKeyArn", al.KMSKeyARN, "is not a KMS key or alias ARN")
 	}
 
 	d := &o.Dashboard
@@ -154,9 +190,111 @@ func applyObservability(c *Config, s *spec, p *problems) {
 		cp.CreateRecorder = boolPtr(true)
 	}
 	if cp.PeeringDNSRule == nil {
-		cp.PeeringDNSRule = boolPtr(true)
+		cp.PeeringDNSRule = boolPtr(!slices.Contains(PeeringDNSRuleUnavailable, c.Region))
 	}
 	c.Observability = o
+	validateMetricFilters(c, p)
+}
+
+// validateMetricFilters checks that every network's peer CIDRs can be matched
+// by the flow-log metric filters within the CloudWatch Logs quota. Octet-
+// aligned CIDRs (/16, /24) need one filter per metric; others are covered by
+// several octet-aligned prefixes, one filter each (see package flowfilter).
+func validateMetricFilters(c *Config, p *problems) {
+	for i, n := range c.Networks {
+		var cidrs []netip.Prefix
+		var names []string
+		for _, peer := range c.Peers(n.Name) {
+			if peer.CIDR.IsValid() {
+				cidrs = append(cidrs, peer.CIDR)
+				names = append(names, fmt.Sprintf("%s %s", peer.Name, peer.CIDR))
+			}
+		}
+		count, err := flowfilter.FiltersFor(cidrs)
+		if err != nil || count <= flowfilter.MetricFiltersPerLogGroup {
+			continue
+		}
+		p.add(fmt.Sprintf("%s:networks[%d]", Namespace, i), n.Name,
+			"would need %d flow-log metric filters for its peers (%s), over the CloudWatch Logs quota of %d per log group: "+
+				"filter patterns match addresses by octet prefix, so a CIDR that is not /8, /16 or /24 needs one filter per covered /24 (or per address past /24); "+
+				"give the peers octet-aligned CIDRs such as 10.1.0.0/16",
+			count, strings.Join(names, ", "), flowfilter.MetricFiltersPerLogGroup)
+	}
+}
+
+// AccountGroup is the networks that live in one AWS account. Resources that
+// AWS allows once per account and region (the AWS Config recorder and
+// delivery channel, the CloudWatch OAM sink) are created once per group, with
+// the provider of its first network and named after it.
+type AccountGroup struct {
+	// Networks in configuration order; Networks[0] names the group.
+	Networks []Network
+}
+
+// Name is the group's first network's name.
+func (g AccountGroup) Name() string { return g.Networks[0].Name }
+
+// NetworkNames lists the group's network names.
+func (g AccountGroup) NetworkNames() []string {
+	out := make([]string, len(g.Networks))
+	for i, n := range g.Networks {
+		out[i] = n.Name
+	}
+	return out
+}
+
+// SameAccountNetworks reports whether networks a and b are provably in one
+// account, by the rule SameAccount applies to peerings: equal expected
+// account ids when both are known, otherwise identical credentials (both
+// default, the same profile, or the same role). Networks the configuration
+// cannot prove to share an account are treated as separate accounts; set
+// account.id on networks that do share one.
+func SameAccountNetworks(a, b Network) bool {
+	if idA, idB := a.Account.ExpectedID(), b.Account.ExpectedID(); idA != "" && idB != "" {
+		return idA == idB
+	}
+	return a.Account.Profile == b.Account.Profile && a.Account.RoleARN == b.Account.RoleARN
+}
+
+// AccountGroups partitions the networks by account (SameAccountNetworks,
+// closed transitively), groups ordered by their first network's position in
+// the configuration, so that appending a network never renames a group.
+func (c *Config) AccountGroups() []AccountGroup {
+	// Union-find over the networks: a network that matches two groups
+	// (an account id on one side, identical credentials on the other)
+	// joins them.
+	root := make([]int, len(c.Networks))
+	for i := range root {
+		root[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		if root[i] != i {
+			root[i] = find(root[i])
+		}
+		return root[i]
+	}
+	for i, n := range c.Networks {
+		for j := range i {
+			if SameAccountNetworks(c.Networks[j], n) {
+				a, b := find(i), find(j)
+				root[max(a, b)] = min(a, b) // the earlier network names the group
+			}
+		}
+	}
+	var groups []AccountGroup
+	index := map[int]int{} // root -> position in groups
+	for i, n := range c.Networks {
+		r := find(i)
+		g, ok := index[r]
+		if !ok {
+			g = len(groups)
+			index[r] = g
+			groups = append(groups, AccountGroup{})
+		}
+		groups[g].Networks = append(groups[g].Networks, n)
+	}
+	return groups
 }
 
 func containsInt(list []int, v int) bool {

@@ -159,13 +159,17 @@ func (m *Mocks) computed(rec *record, state resource.PropertyMap) string {
 		return str("vpcPeeringConnectionId")
 	case "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl":
 		return str("defaultNetworkAclId")
+	case "aws:kms/key:Key":
+		k := hexID(rec.urn, 32) // KMS key ids are UUIDs; the id is the key id
+		set("keyId", fmt.Sprintf("%s-%s-%s-%s-%s", k[:8], k[8:12], k[12:16], k[16:20], k[20:]))
 	}
 	id := rec.name + "-" + hexID(rec.urn, 7)
 	if prefix, ok := idPrefixes[rec.typ]; ok {
 		id = prefix + h("id")
 	} else {
-		// Named resources (buckets, log groups, roles, topics) use their name as id.
-		for _, k := range []string{"bucket", "name"} {
+		// Named resources (buckets, log groups, roles, topics, dashboards)
+		// use their name as id; KMS keys their key id.
+		for _, k := range []string{"bucket", "name", "dashboardName", "keyId"} {
 			if v := str(k); v != "" {
 				id = v
 				break

@@ -1,13 +1,186 @@
 package stack
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/peerctl/peerctl/internal/compliance"
 	"github.com/peerctl/peerctl/internal/config"
+	"github.com/peerctl/peerctl/internal/observability"
 )
+
+// Observability output names (see outputs.go for the others).
+const (
+	OutputFlowLogIDs          = "flowLogIds"
+	OutputFlowLogBuckets      = "flowLogBuckets"
+	OutputFlowLogGroups       = "flowLogGroups"
+	OutputAlarmNames          = "alarmNames"
+	OutputAlarmTopicARNs      = "alarmTopicArns"
+	OutputDashboardName       = "dashboardName"
+	OutputConfigRuleNames     = "configRuleNames"
+	OutputConfigRecorderNames = "configRecorderNames"
+)
+
+// Keys of the flowLogIds output's inner maps.
+const (
+	FlowLogS3         = "s3"
+	FlowLogCloudWatch = "cloudwatch"
+)
+
+// DashboardComponentName is the logical name of the dashboard component.
+const DashboardComponentName = "peering-dashboard"
 
 // defineObservability registers flow logs, metrics, alarms, the dashboard
 // and AWS Config for every network, and adds their stack outputs to r.Outputs.
+//
+// Per network, in its account: FlowLogs (<network>-flow-logs) and PeerAlarms
+// (<network>-peer-alarms). Per account (networks grouped by
+// config.AccountGroups): Compliance (<first network>-compliance). Across
+// accounts: the Dashboard (peering-dashboard), held by the account of
+// dashboard.monitoringNetwork.
 func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) error {
+	o := cfg.Observability
+	flowLogs := map[string]*observability.FlowLogs{}
+	alarms := map[string]*observability.PeerAlarms{}
+	for _, n := range cfg.Networks {
+		acct, net := r.Accounts[n.Name], r.Networks[n.Name]
+		if acct == nil || net == nil {
+			return fmt.Errorf("observability: network %q was not defined", n.Name)
+		}
+		fl, err := observability.NewFlowLogs(ctx, n.Name+"-flow-logs", &observability.FlowLogsArgs{
+			Network:                 n.Name,
+			Environment:             cfg.Environment,
+			Region:                  cfg.Region,
+			AccountID:               acct.ID,
+			VpcID:                   net.Vpc.ID().ToStringOutput(),
+			MaxAggregationInterval:  o.FlowLogs.MaxAggregationInterval,
+			S3RetentionDays:         o.FlowLogs.S3RetentionDays,
+			CloudWatchRetentionDays: o.FlowLogs.CloudWatchRetentionDays,
+			ForceDestroy:            *o.FlowLogs.ForceDestroy,
+			Versioning:              cfg.IsProd(),
+			KMSKeyARN:               o.FlowLogs.KMSKeyARN,
+		}, pulumi.Provider(acct.Provider))
+		if err != nil {
+			return err
+		}
+		flowLogs[n.Name] = fl
+		var peers []observability.Peer
+		for _, p := range cfg.Peers(n.Name) {
+			peers = append(peers, observability.Peer{Name: p.Name, CIDR: p.CIDR})
+		}
+		pa, err := observability.NewPeerAlarms(ctx, n.Name+"-peer-alarms", &observability.PeerAlarmsArgs{
+			Network:          n.Name,
+			Environment:      cfg.Environment,
+			Region:           cfg.Region,
+			AccountID:        acct.ID,
+			LogGroupName:     fl.LogGroup.Name,
+			Peers:            peers,
+			PeerTrafficBytes: o.Alarms.PeerTrafficBytes,
+			RejectedPackets:  o.Alarms.RejectedPackets,
+			Emails:           o.Alarms.Emails,
+			KMSKeyARN:        o.Alarms.KMSKeyARN,
+		}, pulumi.Provider(acct.Provider))
+		if err != nil {
+			return err
+		}
+		alarms[n.Name] = pa
+	}
+
+	groups := cfg.AccountGroups()
+	dash, err := newDashboard(ctx, cfg, r, groups, alarms)
+	if err != nil {
+		return err
+	}
+	comp := map[string]*compliance.Compliance{} // by network
+	for _, g := range groups {
+		c, err := newCompliance(ctx, cfg, r, g)
+		if err != nil {
+			return err
+		}
+		for _, n := range g.Networks {
+			comp[n.Name] = c
+		}
+	}
+
+	flowLogIDs := pulumi.Map{}
+	buckets, groupsOut, topics, recorders := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
+	alarmNames, ruleNames := pulumi.StringArrayMap{}, pulumi.StringArrayMap{}
+	for _, n := range cfg.Networks {
+		fl, pa, c := flowLogs[n.Name], alarms[n.Name], comp[n.Name]
+		flowLogIDs[n.Name] = pulumi.StringMap{
+			FlowLogS3:         fl.S3FlowLog.ID().ToStringOutput(),
+			FlowLogCloudWatch: fl.CloudWatchFlowLog.ID().ToStringOutput(),
+		}
+		buckets[n.Name] = fl.Bucket.Bucket.Bucket
+		groupsOut[n.Name] = fl.LogGroup.Name
+		alarmNames[n.Name] = pa.AlarmNames()
+		topics[n.Name] = pa.Topic.Arn
+		ruleNames[n.Name] = c.RuleNames()
+		recorders[n.Name] = pulumi.String("").ToStringOutput()
+		if c.Recorder != nil {
+			recorders[n.Name] = c.Recorder.Name
+		}
+	}
+	r.Outputs[OutputFlowLogIDs] = flowLogIDs
+	r.Outputs[OutputFlowLogBuckets] = buckets
+	r.Outputs[OutputFlowLogGroups] = groupsOut
+	r.Outputs[OutputAlarmNames] = alarmNames
+	r.Outputs[OutputAlarmTopicARNs] = topics
+	r.Outputs[OutputDashboardName] = dash.Main.DashboardName
+	r.Outputs[OutputConfigRuleNames] = ruleNames
+	r.Outputs[OutputConfigRecorderNames] = recorders
 	return nil
+}
+
+// newDashboard registers the dashboard over every account group. An
+// account is named after its first network; the monitoring account is the
+// group holding dashboard.monitoringNetwork.
+func newDashboard(ctx *pulumi.Context, cfg *config.Config, r *Result, groups []config.AccountGroup,
+	alarms map[string]*observability.PeerAlarms) (*observability.Dashboard, error) {
+	d := cfg.Observability.Dashboard
+	args := &observability.DashboardArgs{
+		Environment:  cfg.Environment,
+		Region:       cfg.Region,
+		CrossAccount: *d.CrossAccount,
+	}
+	for _, g := range groups {
+		owner := r.Accounts[g.Name()]
+		acct := observability.DashboardAccount{Name: g.Name(), AccountID: owner.ID, Provider: owner.Provider}
+		for _, n := range g.Networks {
+			acct.Networks = append(acct.Networks, observability.DashboardNetwork{Name: n.Name, Alarms: alarms[n.Name]})
+			if n.Name == d.MonitoringNetwork {
+				args.Monitoring = g.Name()
+			}
+		}
+		args.Accounts = append(args.Accounts, acct)
+	}
+	return observability.NewDashboard(ctx, DashboardComponentName, args)
+}
+
+// newCompliance registers AWS Config for one account, on the provider of
+// its first network.
+func newCompliance(ctx *pulumi.Context, cfg *config.Config, r *Result, g config.AccountGroup) (*compliance.Compliance, error) {
+	o := cfg.Observability
+	owner := r.Accounts[g.Name()]
+	args := &compliance.ComplianceArgs{
+		Account:        g.Name(),
+		Networks:       g.NetworkNames(),
+		Environment:    cfg.Environment,
+		Region:         cfg.Region,
+		AccountID:      owner.ID,
+		CreateRecorder: *o.Compliance.CreateRecorder,
+		PeeringDNSRule: *o.Compliance.PeeringDNSRule,
+		RetentionDays:  o.FlowLogs.S3RetentionDays,
+		Versioning:     cfg.IsProd(),
+		ForceDestroy:   *o.FlowLogs.ForceDestroy,
+		KMSKeyARN:      o.FlowLogs.KMSKeyARN,
+	}
+	for _, n := range g.Networks {
+		args.VpcIDs = append(args.VpcIDs, r.Networks[n.Name].Vpc.ID().ToStringOutput())
+		if n.CostCenter != g.Networks[0].CostCenter {
+			args.SharedCostCenter = true
+		}
+	}
+	return compliance.NewCompliance(ctx, g.Name()+"-compliance", args, pulumi.Provider(owner.Provider))
 }

@@ -453,7 +453,7 @@ func TestExplicitProvidersAndParents(t *testing.T) {
 	d := buildFile(t, "Pulumi.dev.yaml", "dev", nil)
 	components := map[string]bool{}
 	for _, r := range d.Resources {
-		if r.Type == networkType || r.Type == peeringType {
+		if strings.HasPrefix(r.Type, "peerctl:") {
 			components[r.URN] = true
 		}
 	}

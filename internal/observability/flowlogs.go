@@ -1,0 +1,256 @@
+package observability
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/peerctl/peerctl/internal/observability/flowfilter"
+	"github.com/peerctl/peerctl/internal/observability/iamdoc"
+)
+
+// FlowLogsArgs describe the flow logs of one network.
+type FlowLogsArgs struct {
+	Network     string
+	Environment string
+	Region      string
+	// AccountID is the network's account: it names the bucket and pins the
+	// policies' aws:SourceAccount conditions.
+	AccountID string
+	VpcID     pulumi.StringInput
+	// MaxAggregationInterval is 60 or 600 seconds.
+	MaxAggregationInterval  int
+	S3RetentionDays         int
+	CloudWatchRetentionDays int
+	ForceDestroy            bool
+	// Versioning keeps overwritten and deleted log objects (prod).
+	Versioning bool
+	// KMSKeyARN selects SSE-KMS for the bucket; empty means SSE-S3.
+	KMSKeyARN string
+}
+
+// FlowLogs are a network's two flow logs of ALL traffic: to S3 (Parquet,
+// the audit record, kept S3RetentionDays) and to CloudWatch Logs (the source
+// of the traffic metrics, kept CloudWatchRetentionDays).
+type FlowLogs struct {
+	pulumi.ResourceState
+
+	Bucket            *LogBucket
+	S3FlowLog         *ec2.FlowLog
+	LogGroup          *cloudwatch.LogGroup
+	Role              *iam.Role
+	RolePolicy        *iam.RolePolicy
+	CloudWatchFlowLog *ec2.FlowLog
+
+	// BucketName and LogGroupName are known from configuration.
+	BucketName   string
+	LogGroupName string
+}
+
+// Service principals of VPC flow log delivery.
+const (
+	logDeliveryService = "delivery.logs.amazonaws.com"
+	flowLogsService    = "vpc-flow-logs.amazonaws.com"
+)
+
+// NewFlowLogs registers a network's flow logs. The caller passes the
+// network's provider in opts; children inherit it.
+func NewFlowLogs(ctx *pulumi.Context, name string, args *FlowLogsArgs, opts ...pulumi.ResourceOption) (*FlowLogs, error) {
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("flow logs %q: %w", name, err)
+	}
+	f := &FlowLogs{
+		BucketName:   FlowLogBucketName(args.Network, args.Environment, args.AccountID),
+		LogGroupName: FlowLogGroupName(args.Network, args.Environment),
+	}
+	if err := ctx.RegisterComponentResourceV2(FlowLogsType, name, pulumi.Map{
+		"network":                pulumi.String(args.Network),
+		"bucket":                 pulumi.String(f.BucketName),
+		"logGroup":               pulumi.String(f.LogGroupName),
+		"maxAggregationInterval": pulumi.Int(args.MaxAggregationInterval),
+	}, f, opts...); err != nil {
+		return nil, err
+	}
+	for _, step := range []func(*pulumi.Context, string, *FlowLogsArgs) error{f.toS3, f.toCloudWatch} {
+		if err := step(ctx, name, args); err != nil {
+			return nil, fmt.Errorf("flow logs %q: %w", name, err)
+		}
+	}
+	if err := ctx.RegisterResourceOutputs(f, pulumi.Map{
+		"s3FlowLogId":         f.S3FlowLog.ID(),
+		"cloudWatchFlowLogId": f.CloudWatchFlowLog.ID(),
+		"bucket":              f.Bucket.Bucket.Bucket,
+		"logGroup":            f.LogGroup.Name,
+	}); err != nil {
+		return nil, fmt.Errorf("flow logs %q: %w", name, err)
+	}
+	return f, nil
+}
+
+func (a *FlowLogsArgs) validate() error {
+	switch {
+	case a == nil:
+		return fmt.Errorf("args are required")
+	case a.Network == "" || a.Environment == "" || a.Region == "" || a.AccountID == "" || a.VpcID == nil:
+		return fmt.Errorf("network, environment, region, account id and VPC id are required")
+	case a.MaxAggregationInterval != 60 && a.MaxAggregationInterval != 600:
+		return fmt.Errorf("maxAggregationInterval %d: AWS accepts only 60 or 600", a.MaxAggregationInterval)
+	case a.S3RetentionDays < 1 || a.CloudWatchRetentionDays < 1:
+		return fmt.Errorf("retention days must be positive")
+	}
+	return nil
+}
+
+func (a *FlowLogsArgs) partition() string { return iamdoc.Partition(a.Region) }
+
+func (a *FlowLogsArgs) physical(what string) string {
+	return fmt.Sprintf("%s-%s-%s", a.Network, what, a.Environment)
+}
+
+// sourceConditions pin a service acting for this account's flow logs.
+func (a *FlowLogsArgs) sourceConditions(sourceARN string) iamdoc.Conditions {
+	return iamdoc.Conditions{
+		"StringEquals": {"aws:SourceAccount": {a.AccountID}},
+		"ArnLike":      {"aws:SourceArn": {sourceARN}},
+	}
+}
+
+// FlowLogDeliveryGrants are the bucket policy statements for VPC flow log delivery
+// to bucket (AWS: flow-logs-s3-permissions): write under AWSLogs/<account>/
+// with the bucket owner in full control, and read the bucket's ACL and list
+// it, in both cases only on behalf of this account's log deliveries.
+func FlowLogDeliveryGrants(partition, region, accountID, bucket string) []iamdoc.Statement {
+	arn := BucketARN(partition, bucket)
+	source := fmt.Sprintf("arn:%s:logs:%s:%s:*", partition, region, accountID)
+	write := iamdoc.Conditions{
+		"StringEquals": {"aws:SourceAccount": {accountID}, "s3:x-amz-acl": {"bucket-owner-full-control"}},
+		"ArnLike":      {"aws:SourceArn": {source}},
+	}
+	check := iamdoc.Conditions{
+		"StringEquals": {"aws:SourceAccount": {accountID}},
+		"ArnLike":      {"aws:SourceArn": {source}},
+	}
+	return []iamdoc.Statement{
+		{
+			Sid: "AWSLogDeliveryWrite", Effect: iamdoc.Allow, Principal: iamdoc.Services(logDeliveryService),
+			Action:   []string{"s3:PutObject"},
+			Resource: []string{fmt.Sprintf("%s/AWSLogs/%s/*", arn, accountID)}, Condition: write,
+		},
+		{
+			Sid: "AWSLogDeliveryCheck", Effect: iamdoc.Allow, Principal: iamdoc.Services(logDeliveryService),
+			Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{arn}, Condition: check,
+		},
+	}
+}
+
+// toS3 creates the bucket and the S3 flow log: Parquet files in
+// Hive-compatible hourly partitions, which Athena reads without a crawler.
+// Delivery to S3 uses no IAM role; the bucket policy grants the service.
+func (f *FlowLogs) toS3(ctx *pulumi.Context, name string, args *FlowLogsArgs) error {
+	parent := pulumi.Parent(f)
+	bucket, err := NewLogBucket(ctx, name+"-bucket", &LogBucketArgs{
+		BucketName:    f.BucketName,
+		NameTag:       args.physical("flow-logs"),
+		Partition:     args.partition(),
+		RetentionDays: args.S3RetentionDays,
+		Versioning:    args.Versioning,
+		ForceDestroy:  args.ForceDestroy,
+		KMSKeyARN:     args.KMSKeyARN,
+		Grants:        FlowLogDeliveryGrants(args.partition(), args.Region, args.AccountID, f.BucketName),
+	}, Nested(f)...)
+	if err != nil {
+		return err
+	}
+	f.Bucket = bucket
+	// The flow log waits for our bucket policy: the first delivery to a
+	// bucket without one makes AWS attach its own, which ours would then
+	// replace (or, if created later, fight).
+	f.S3FlowLog, err = ec2.NewFlowLog(ctx, name+"-s3", &ec2.FlowLogArgs{
+		VpcId:                  args.VpcID,
+		TrafficType:            pulumi.String("ALL"),
+		LogDestinationType:     pulumi.String("s3"),
+		LogDestination:         bucket.Bucket.Arn,
+		LogFormat:              pulumi.String(flowfilter.LogFormat(flowfilter.S3Fields)),
+		MaxAggregationInterval: pulumi.Int(args.MaxAggregationInterval),
+		DestinationOptions: &ec2.FlowLogDestinationOptionsArgs{
+			FileFormat:               pulumi.String("parquet"),
+			HiveCompatiblePartitions: pulumi.Bool(true),
+			PerHourPartition:         pulumi.Bool(true),
+		},
+		Tags: nameTags(args.physical("flow-log-s3")),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{bucket.Policy}))
+	return err
+}
+
+// toCloudWatch creates the log group, the role VPC Flow Logs assumes to
+// write into it (and nothing else), and the CloudWatch flow log, whose
+// records feed the metric filters (see flowfilter.CloudWatchFields).
+func (f *FlowLogs) toCloudWatch(ctx *pulumi.Context, name string, args *FlowLogsArgs) error {
+	parent := pulumi.Parent(f)
+	group, err := cloudwatch.NewLogGroup(ctx, name+"-group", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String(f.LogGroupName),
+		RetentionInDays: pulumi.Int(args.CloudWatchRetentionDays),
+		// Metric filters need the Standard class; Infrequent Access has none.
+		LogGroupClass: pulumi.String("STANDARD"),
+		Tags:          nameTags(args.physical("flow-logs")),
+	}, parent)
+	if err != nil {
+		return err
+	}
+	f.LogGroup = group
+	p := args.partition()
+	trust, err := iamdoc.New(iamdoc.Statement{
+		Effect:    iamdoc.Allow,
+		Principal: iamdoc.Services(flowLogsService),
+		Action:    []string{"sts:AssumeRole"},
+		Condition: args.sourceConditions(fmt.Sprintf("arn:%s:ec2:%s:%s:vpc-flow-log/*", p, args.Region, args.AccountID)),
+	}).JSON()
+	if err != nil {
+		return err
+	}
+	roleName := args.physical("vpc-flow-logs")
+	f.Role, err = iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
+		Name:             pulumi.String(roleName),
+		Description:      pulumi.String(fmt.Sprintf("VPC Flow Logs delivery of %s's VPC to %s", args.Network, f.LogGroupName)),
+		AssumeRolePolicy: pulumi.String(trust),
+		Tags:             nameTags(roleName),
+	}, parent)
+	if err != nil {
+		return err
+	}
+	// The log group exists (we create it), so the role needs neither
+	// logs:CreateLogGroup nor logs:DescribeLogGroups, which AWS's example
+	// policy grants on "*".
+	policy := group.Arn.ApplyT(func(arn string) (string, error) {
+		return iamdoc.New(iamdoc.Statement{
+			Sid:      "DeliverToLogGroup",
+			Effect:   iamdoc.Allow,
+			Action:   []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"},
+			Resource: []string{arn, arn + ":*"},
+		}).JSON()
+	}).(pulumi.StringOutput)
+	f.RolePolicy, err = iam.NewRolePolicy(ctx, name+"-role-policy", &iam.RolePolicyArgs{
+		Name:   pulumi.String(args.physical("flow-logs-delivery")),
+		Role:   f.Role.ID(),
+		Policy: policy,
+	}, parent)
+	if err != nil {
+		return err
+	}
+	// The flow log waits for the role's permissions, or its first
+	// deliveries fail with an access error.
+	f.CloudWatchFlowLog, err = ec2.NewFlowLog(ctx, name+"-cloudwatch", &ec2.FlowLogArgs{
+		VpcId:                  args.VpcID,
+		TrafficType:            pulumi.String("ALL"),
+		LogDestinationType:     pulumi.String("cloud-watch-logs"),
+		LogDestination:         group.Arn,
+		IamRoleArn:             f.Role.Arn,
+		LogFormat:              pulumi.String(flowfilter.LogFormat(flowfilter.CloudWatchFields)),
+		MaxAggregationInterval: pulumi.Int(args.MaxAggregationInterval),
+		Tags:                   nameTags(args.physical("flow-log-cloudwatch")),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{f.RolePolicy}))
+	return err
+}

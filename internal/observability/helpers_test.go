@@ -1,0 +1,28 @@
+package observability_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/peerctl/peerctl/internal/observability/iamdoc"
+	"github.com/peerctl/peerctl/internal/observability/obstest"
+	"github.com/peerctl/peerctl/internal/plan"
+)
+
+// policyOf parses the policy document of r at key ("policy" by default).
+func policyOf(t *testing.T, _ *obstest.Plan, r plan.Resource, key ...string) iamdoc.ParsedDocument {
+	t.Helper()
+	k := "policy"
+	if len(key) > 0 {
+		k = key[0]
+	}
+	raw, err := json.Marshal(r.Inputs[k])
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := iamdoc.Parse(string(raw))
+	if err != nil {
+		t.Fatalf("%s %s: %v", r.Name, k, err)
+	}
+	return d
+}
