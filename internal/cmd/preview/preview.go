@@ -1,0 +1,78 @@
+// Package preview is `peerctl preview`: what `up` would change, from AWS.
+package preview
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/peerctl/peerctl/internal/cmdutil"
+	"github.com/peerctl/peerctl/internal/deploy"
+)
+
+// PreviewOptions are the parsed flags and injected dependencies of
+// `peerctl preview`.
+type PreviewOptions struct {
+	IO  *cmdutil.IOStreams
+	Env deploy.Env
+	// PreCheck is the offline plan + policy check (nil: none).
+	PreCheck deploy.PreCheckFunc
+	Context  context.Context
+
+	Flags                 deploy.Flags
+	AllowPolicyViolations bool
+}
+
+// NewCmdPreview returns the preview command. runF replaces previewRun in tests.
+func NewCmdPreview(f *cmdutil.Factory, preCheck deploy.PreCheckFunc, runF func(*PreviewOptions) error) *cobra.Command {
+	opts := &PreviewOptions{IO: f.IO, Env: deploy.NewEnv(f), PreCheck: preCheck}
+	cmd := &cobra.Command{
+		Use:   "preview",
+		Short: "Show what up would change in AWS, without changing anything",
+		Long: `Run the Pulumi program against the stack's state and both AWS accounts and
+print one line per resource operation it would perform.
+
+Before the engine starts, the stack configuration is validated, the policy
+check runs on the offline plan, and every network's AWS credentials are
+checked against its expected account. A policy denial is reported as a
+warning, the preview still runs, and the command exits 4 unless
+--allow-policy-violations is given.`,
+		Example: `  peerctl preview
+  peerctl preview --stack prod --backend s3://my-state-bucket/peerctl`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Context = cmd.Context()
+			if runF != nil {
+				return runF(opts)
+			}
+			return previewRun(opts)
+		},
+	}
+	deploy.AddFlags(cmd, &opts.Flags)
+	cmd.Flags().BoolVar(&opts.AllowPolicyViolations, "allow-policy-violations", false, "exit 0 even when the policy check denies the plan")
+	return cmd
+}
+
+func previewRun(opts *PreviewOptions) error {
+	ctx, stop := deploy.Interruptible(opts.Context)
+	defer stop()
+	s, err := deploy.Prepare(ctx, opts.Env, opts.Flags, deploy.Needs{
+		Credentials: true, Policy: deploy.PolicyWarn, PreCheck: opts.PreCheck,
+	})
+	if err != nil {
+		return err
+	}
+	st, err := s.OpenStack(ctx, true)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Previewing stack %s (%s), state %s\n", s.StackName, s.Accounts(), s.Backend)
+	if _, _, err := deploy.Preview(ctx, &st, opts.IO.Out); err != nil {
+		return deploy.EngineError(ctx, "pulumi preview", s, err)
+	}
+	if s.PolicyErr != nil && !opts.AllowPolicyViolations {
+		return s.PolicyErr
+	}
+	return nil
+}

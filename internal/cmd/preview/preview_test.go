@@ -1,0 +1,77 @@
+package preview
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/peerctl/peerctl/internal/cmdutil"
+	"github.com/peerctl/peerctl/internal/deploy"
+	"github.com/peerctl/peerctl/internal/deploy/cmdtest"
+	"github.com/peerctl/peerctl/internal/deploy/deploytest"
+)
+
+func TestNewCmdPreviewFlags(t *testing.T) {
+	h := cmdtest.New(t, nil)
+	var got *PreviewOptions
+	preCheck := func(context.Context, string) error { return nil }
+	cmd := NewCmdPreview(h.Factory(), preCheck, func(o *PreviewOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--stack", "qa", "--backend", "file:///srv/state", "--allow-policy-violations"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	want := deploy.Flags{Stack: "qa", Backend: "file:///srv/state"}
+	if got.Flags != want || !got.AllowPolicyViolations || got.PreCheck == nil || got.Context == nil {
+		t.Errorf("options = %+v", got)
+	}
+}
+
+func TestPreviewRun(t *testing.T) {
+	denied := func(context.Context, string) error { return fmt.Errorf("1 deny finding: %w", cmdutil.ErrPolicyDenied) }
+	tests := []struct {
+		name     string
+		preCheck deploy.PreCheckFunc
+		allow    bool
+		backend  string
+		wantErr  error
+		wantOut  string
+		wantWarn string
+		wantURL  string
+	}{
+		{name: "plans each resource", wantOut: "[1] create     aws:ec2/vpc:Vpc trading-vpc\n[2] create     aws:ec2/vpc:Vpc analytics-vpc\n"},
+		{name: "policy denial still previews, then exits 4", preCheck: denied, wantErr: cmdutil.ErrPolicyDenied,
+			wantOut: "preview in 3s: 3 to create", wantWarn: "warning: 1 deny finding"},
+		{name: "policy denial allowed", preCheck: denied, allow: true, wantOut: "preview in 3s"},
+		{name: "backend flag is passed to the CLI", backend: "s3://state-bucket/peerctl", wantURL: "s3://state-bucket/peerctl"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := cmdtest.New(t, map[string]string{"dev": cmdtest.DevStack})
+			h.CLI.Events = deploytest.Scenario()
+			err := previewRun(&PreviewOptions{IO: h.IO, Env: h.Env, PreCheck: tt.preCheck, Context: context.Background(),
+				Flags: deploy.Flags{Stack: "dev", Backend: tt.backend}, AllowPolicyViolations: tt.allow})
+			if tt.wantErr == nil && err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if !h.CLI.Ran("preview") || h.CLI.Ran("up") {
+				t.Error("want a preview and no update")
+			}
+			if !strings.Contains(h.Out.String(), tt.wantOut) {
+				t.Errorf("stdout:\n%s\nwant %q", h.Out.String(), tt.wantOut)
+			}
+			if !strings.Contains(h.ErrOut.String(), tt.wantWarn) {
+				t.Errorf("stderr:\n%s\nwant %q", h.ErrOut.String(), tt.wantWarn)
+			}
+			if tt.wantURL != "" {
+				if got, _ := h.CLI.EnvOf(deploy.EnvBackendURL); got != tt.wantURL {
+					t.Errorf("backend = %q, want %q", got, tt.wantURL)
+				}
+			}
+		})
+	}
+}

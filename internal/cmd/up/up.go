@@ -1,0 +1,113 @@
+// Package up is `peerctl up`: deploy the stack to both AWS accounts.
+package up
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/peerctl/peerctl/internal/cmdutil"
+	"github.com/peerctl/peerctl/internal/deploy"
+)
+
+// UpOptions are the parsed flags and injected dependencies of `peerctl up`.
+type UpOptions struct {
+	IO  *cmdutil.IOStreams
+	Env deploy.Env
+	// PreCheck is the offline plan + policy check (nil: none).
+	PreCheck deploy.PreCheckFunc
+	Context  context.Context
+
+	Flags                 deploy.Flags
+	AllowPolicyViolations bool
+	SkipPreview           bool
+}
+
+// NewCmdUp returns the up command. runF replaces upRun in tests.
+func NewCmdUp(f *cmdutil.Factory, preCheck deploy.PreCheckFunc, runF func(*UpOptions) error) *cobra.Command {
+	opts := &UpOptions{IO: f.IO, Env: deploy.NewEnv(f), PreCheck: preCheck}
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Create or update the stack's resources in both AWS accounts",
+		Long: `Deploy the stack: the same Pulumi program and Pulumi.<stack>.yaml that
+"pulumi up" runs from the project directory.
+
+Before anything goes to AWS the configuration is validated, the policy check
+runs on the offline plan (a denial stops up, exit 4, unless
+--allow-policy-violations), and every network's credentials are checked
+against its expected account. A preview then counts the operations, and up
+prints one line per operation as it completes ("[ 7/43] created ..."),
+a summary, and the stack outputs.
+
+State lives in file://<project>/.pulumi-state unless --backend or
+PULUMI_BACKEND_URL say otherwise; the local backend encrypts secrets with
+PULUMI_CONFIG_PASSPHRASE.`,
+		Example: `  export PULUMI_CONFIG_PASSPHRASE=...
+  peerctl up
+  peerctl up --stack prod --backend s3://my-state-bucket/peerctl`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Context = cmd.Context()
+			if runF != nil {
+				return runF(opts)
+			}
+			return upRun(opts)
+		},
+	}
+	deploy.AddFlags(cmd, &opts.Flags)
+	cmd.Flags().BoolVar(&opts.AllowPolicyViolations, "allow-policy-violations", false, "deploy even when the policy check denies the plan")
+	cmd.Flags().BoolVar(&opts.SkipPreview, "skip-preview", false, "do not preview first (progress then shows no total)")
+	return cmd
+}
+
+func upRun(opts *UpOptions) error {
+	ctx, stop := deploy.Interruptible(opts.Context)
+	defer stop()
+	policy := deploy.PolicyEnforce
+	if opts.AllowPolicyViolations {
+		policy = deploy.PolicyWarn
+	}
+	s, err := deploy.Prepare(ctx, opts.Env, opts.Flags, deploy.Needs{
+		Credentials: true, Policy: policy, PreCheck: opts.PreCheck,
+	})
+	if err != nil {
+		return err
+	}
+	st, err := s.OpenStack(ctx, true)
+	if err != nil {
+		return err
+	}
+	out, errOut := opts.IO.Out, opts.IO.ErrOut
+	total := 0
+	if !opts.SkipPreview {
+		fmt.Fprintf(errOut, "Previewing stack %s (%s), state %s\n", s.StackName, s.Accounts(), s.Backend)
+		p, res, err := deploy.Preview(ctx, &st, io.Discard)
+		if err != nil {
+			return deploy.EngineError(ctx, "pulumi preview", s, err)
+		}
+		total = deploy.ExpectedOperations(res.ChangeSummary)
+		if p.Summary != nil {
+			fmt.Fprintln(errOut, p.Summary)
+		}
+	}
+	fmt.Fprintf(errOut, "Updating stack %s\n", s.StackName)
+	p, res, err := deploy.Up(ctx, &st, out, total)
+	if err != nil {
+		return deploy.EngineError(ctx, "pulumi up", s, err)
+	}
+	if p.Summary == nil {
+		fmt.Fprintf(out, "done: %d operations\n", p.Done)
+	}
+	outputs, err := deploy.OutputsFromMap(deploy.PlainOutputs(res.Outputs, false))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "\nOutputs:")
+	if err := outputs.PrintSummary(out); err != nil {
+		return err
+	}
+	fmt.Fprintf(errOut, "\nCheck the deployment with: peerctl verify --stack %s\n", s.StackName)
+	return nil
+}

@@ -1,0 +1,186 @@
+package up
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/peerctl/peerctl/internal/cmdutil"
+	"github.com/peerctl/peerctl/internal/config"
+	"github.com/peerctl/peerctl/internal/deploy"
+	"github.com/peerctl/peerctl/internal/deploy/awsauth"
+	"github.com/peerctl/peerctl/internal/deploy/cmdtest"
+	"github.com/peerctl/peerctl/internal/deploy/deploytest"
+)
+
+func TestNewCmdUpFlags(t *testing.T) {
+	tests := []struct {
+		name      string
+		args      []string
+		want      UpOptions
+		wantErr   string
+		wantUsage bool
+	}{
+		{name: "defaults", args: nil, want: UpOptions{Flags: deploy.Flags{Stack: "dev"}}},
+		{name: "all flags", args: []string{"-s", "prod", "--backend", "s3://state/peerctl", "--allow-policy-violations", "--skip-preview"},
+			want: UpOptions{Flags: deploy.Flags{Stack: "prod", Backend: "s3://state/peerctl"}, AllowPolicyViolations: true, SkipPreview: true}},
+		{name: "positional argument", args: []string{"prod"}, wantErr: `unknown command "prod"`},
+		{name: "unknown flag", args: []string{"--yes"}, wantErr: "unknown flag: --yes", wantUsage: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := cmdtest.New(t, nil)
+			var got *UpOptions
+			cmd := NewCmdUp(h.Factory(), nil, func(o *UpOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(h.Out)
+			cmd.SetErr(h.ErrOut)
+			cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return cmdutil.UsageError(c, err) })
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				if errors.Is(err, cmdutil.ErrUsage) != tt.wantUsage {
+					t.Errorf("errors.Is(err, ErrUsage) = %v, want %v", !tt.wantUsage, tt.wantUsage)
+				}
+				if got != nil {
+					t.Error("run function called despite the error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Flags != tt.want.Flags || got.AllowPolicyViolations != tt.want.AllowPolicyViolations || got.SkipPreview != tt.want.SkipPreview {
+				t.Errorf("options = %+v %v %v, want %+v %v %v", got.Flags, got.AllowPolicyViolations, got.SkipPreview,
+					tt.want.Flags, tt.want.AllowPolicyViolations, tt.want.SkipPreview)
+			}
+		})
+	}
+}
+
+func newOpts(h *cmdtest.Harness, preCheck deploy.PreCheckFunc) *UpOptions {
+	return &UpOptions{IO: h.IO, Env: h.Env, PreCheck: preCheck, Context: context.Background(), Flags: deploy.Flags{Stack: "dev"}}
+}
+
+func TestUpRun(t *testing.T) {
+	denied := func(context.Context, string) error {
+		return fmt.Errorf("policy: 1 deny finding (peering.dns): %w", cmdutil.ErrPolicyDenied)
+	}
+	tests := []struct {
+		name      string
+		setup     func(h *cmdtest.Harness, o *UpOptions)
+		wantErr   error
+		wantMsg   string
+		wantUp    bool
+		wantOut   []string
+		wantStder []string
+	}{
+		{
+			name:   "deploys with progress, summary and outputs",
+			setup:  func(*cmdtest.Harness, *UpOptions) {},
+			wantUp: true,
+			wantOut: []string{
+				"[1/3] created    aws:ec2/vpc:Vpc trading-vpc\n",
+				"[3/3] created    aws:ec2/vpcPeeringConnection:VpcPeeringConnection trading-analytics\n",
+				"done in 1m35s: 3 created, 0 updated, 0 deleted, 0 unchanged\n",
+				"vpc           analytics          vpc-0a",
+				"peering       trading-analytics  pcx-0123 (active)",
+				"route tables  trading            rtb-t1, rtb-t2",
+			},
+			wantStder: []string{"preview in 3s: 3 to create", "Check the deployment with: peerctl verify --stack dev"},
+		},
+		{
+			name:    "skip preview: no total",
+			setup:   func(h *cmdtest.Harness, o *UpOptions) { o.SkipPreview = true },
+			wantUp:  true,
+			wantOut: []string{"[1] created    aws:ec2/vpc:Vpc trading-vpc\n"},
+		},
+		{
+			name:    "policy denial stops before AWS",
+			setup:   func(h *cmdtest.Harness, o *UpOptions) { o.PreCheck = denied },
+			wantErr: cmdutil.ErrPolicyDenied,
+			wantMsg: "pass --allow-policy-violations to deploy anyway",
+		},
+		{
+			name: "policy denial allowed",
+			setup: func(h *cmdtest.Harness, o *UpOptions) {
+				o.PreCheck = denied
+				o.AllowPolicyViolations = true
+			},
+			wantUp:    true,
+			wantStder: []string{"warning: policy: 1 deny finding (peering.dns)"},
+		},
+		{
+			name: "Pulumi CLI missing",
+			setup: func(h *cmdtest.Harness, o *UpOptions) {
+				h.PulumiErr = fmt.Errorf("%w\n%s", deploy.ErrPulumiNotInstalled, deploy.InstallHint)
+			},
+			wantErr: deploy.ErrPulumiNotInstalled,
+			wantMsg: "curl -fsSL https://get.pulumi.com | sh",
+		},
+		{
+			name:    "no passphrase for the local backend",
+			setup:   func(h *cmdtest.Harness, o *UpOptions) { delete(h.Vars, deploy.EnvPassphrase) },
+			wantErr: deploy.ErrNoPassphrase,
+			wantMsg: "set PULUMI_CONFIG_PASSPHRASE",
+		},
+		{
+			name: "missing credentials name the network and profile",
+			setup: func(h *cmdtest.Harness, o *UpOptions) {
+				h.CredentialsErr = &awsauth.CredentialsError{Problems: []awsauth.Problem{{Network: "analytics", Credentials: "profile analytics-dev", Reason: "no AWS credentials found"}}}
+			},
+			wantErr: awsauth.ErrCredentials,
+			wantMsg: `network "analytics" (profile analytics-dev): no AWS credentials found`,
+		},
+		{
+			name:    "invalid configuration",
+			setup:   func(h *cmdtest.Harness, o *UpOptions) { o.Flags.Stack = "broken" },
+			wantErr: config.ErrInvalid,
+		},
+		{
+			name: "engine failure",
+			setup: func(h *cmdtest.Harness, o *UpOptions) {
+				h.CLI.Fail = map[string]string{deploytest.OpUp: "error: update failed"}
+			},
+			wantUp:  true,
+			wantMsg: "pulumi up failed:\n  error: update failed",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := cmdtest.New(t, map[string]string{"dev": cmdtest.DevStack, "broken": "config:\n  peerctl:region: mars\n"})
+			h.CLI.Events = deploytest.Scenario()
+			h.CLI.Outputs = deploytest.SampleOutputs()
+			o := newOpts(h, nil)
+			tt.setup(h, o)
+			err := upRun(o)
+			switch {
+			case tt.wantErr != nil && !errors.Is(err, tt.wantErr):
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			case tt.wantMsg != "" && (err == nil || !strings.Contains(err.Error(), tt.wantMsg)):
+				t.Fatalf("err = %v, want it to contain %q", err, tt.wantMsg)
+			case tt.wantErr == nil && tt.wantMsg == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if h.CLI.Ran("up") != tt.wantUp {
+				t.Errorf("pulumi up ran = %v, want %v", !tt.wantUp, tt.wantUp)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(h.Out.String(), w) {
+					t.Errorf("stdout does not contain %q:\n%s", w, h.Out.String())
+				}
+			}
+			for _, w := range tt.wantStder {
+				if !strings.Contains(h.ErrOut.String(), w) {
+					t.Errorf("stderr does not contain %q:\n%s", w, h.ErrOut.String())
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,195 @@
+// Package verify is `peerctl verify`: check the deployed stack in AWS.
+package verify
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/peerctl/peerctl/internal/cmdutil"
+	"github.com/peerctl/peerctl/internal/config"
+	"github.com/peerctl/peerctl/internal/deploy"
+	"github.com/peerctl/peerctl/internal/deploy/awsauth"
+	"github.com/peerctl/peerctl/internal/verify"
+)
+
+// VerifyOptions are the parsed flags and injected dependencies of
+// `peerctl verify`.
+type VerifyOptions struct {
+	IO      *cmdutil.IOStreams
+	Env     deploy.Env
+	Context context.Context
+	// Clients builds each network's AWS clients.
+	Clients func(ctx context.Context, cfg *config.Config) (map[string]verify.Clients, error)
+	// Run performs the checks (verify.Run).
+	Run func(ctx context.Context, opts verify.Options) []verify.Result
+
+	Flags       deploy.Flags
+	OutputsFile string
+	JSON        bool
+	NoProbe     bool
+	Strict      bool
+	AlarmGrace  time.Duration
+}
+
+// NewCmdVerify returns the verify command. runF replaces verifyRun in tests.
+func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Command {
+	opts := &VerifyOptions{IO: f.IO, Env: deploy.NewEnv(f), Clients: AWSClients, Run: verify.Run}
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Check the deployed peering, routes, security and monitoring in AWS",
+		Long: `Check the deployed stack in both AWS accounts and print a pass/fail table:
+
+  peering-status   the peering connection is active
+  peering-dns      DNS resolution is enabled on each side (read from each side's account)
+  routes           every private route table has an active route to the peer via the peering
+  security-group   the application group allows exactly TCP 443 and 5432 with each peer
+  nacl             the subnets' network ACL allows 443 and 5432 and denies ssh, http, dns, icmp
+  flow-logs        both flow logs are ACTIVE, capture ALL traffic and deliver without errors
+  flow-log-bucket  the flow-log bucket blocks all public access
+  flow-log-group   the flow-log log group exists
+  config-recorder  AWS Config is recording
+  config-rules     each rule's compliance (COMPLIANT, NON_COMPLIANT, or no data yet)
+  alarms           alarms exist, notify the topic, and are not stuck in INSUFFICIENT_DATA
+  dashboard        the dashboard exists
+  reachability     Reachability Analyzer, both ways: 443 and 5432 reachable, 22 not
+  probe-cleanup    the probe's network interfaces, paths and analyses were deleted
+
+Stack outputs come from the stack's state (as "peerctl outputs" reads them)
+or from --outputs FILE (saved with "peerctl outputs --json"). Checks whose
+outputs the stack does not export yet are reported as skipped.
+
+Everything is read-only except the reachability probe, which creates a
+network interface in each network, runs 6 analyses per peering (about $0.10
+each) and deletes all of it afterwards, also on failure and Ctrl-C. Use
+--no-probe to skip it.
+
+Exit status 0 when every check passes, 5 when any fails (with --strict also
+when AWS has no data yet).`,
+		Example: `  peerctl verify
+  peerctl verify --stack prod --json > verify.json
+  peerctl outputs --json > outputs.json && peerctl verify --outputs outputs.json --no-probe`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Context = cmd.Context()
+			if runF != nil {
+				return runF(opts)
+			}
+			return verifyRun(opts)
+		},
+	}
+	deploy.AddFlags(cmd, &opts.Flags)
+	cmd.Flags().StringVar(&opts.OutputsFile, "outputs", "", "read stack outputs from this JSON file instead of the stack state")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the results as JSON")
+	cmd.Flags().BoolVar(&opts.NoProbe, "no-probe", false, "skip the Reachability Analyzer probe (no resources created, no cost)")
+	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "fail when AWS has no data yet (Config rules not evaluated, new alarms)")
+	cmd.Flags().DurationVar(&opts.AlarmGrace, "alarm-grace", verify.DefaultAlarmGrace, "how long an alarm may stay in INSUFFICIENT_DATA")
+	return cmd
+}
+
+func verifyRun(opts *VerifyOptions) error {
+	ctx, stop := deploy.Interruptible(opts.Context)
+	defer stop()
+	cfg, outputs, err := loadOutputs(ctx, opts)
+	if err != nil {
+		return err
+	}
+	if outputs.Environment != "" && outputs.Environment != cfg.Environment {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: the outputs are from environment %q, the configuration of stack %s is %q\n",
+			outputs.Environment, opts.Flags.Stack, cfg.Environment)
+	}
+	ids, err := opts.Env.Credentials(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	var accounts []string
+	for _, id := range ids {
+		accounts = append(accounts, id.Network+" "+id.Account)
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Verifying stack %s (%s)\n", opts.Flags.Stack, strings.Join(accounts, ", "))
+	clients, err := opts.Clients(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	results := opts.Run(ctx, verify.Options{
+		Config:     cfg,
+		Outputs:    outputs,
+		Clients:    clients,
+		Probe:      !opts.NoProbe,
+		AlarmGrace: opts.AlarmGrace,
+		Log:        opts.IO.ErrOut,
+	})
+	report := verify.NewReport(opts.Flags.Stack, results, opts.Strict)
+	if opts.JSON {
+		err = report.WriteJSON(opts.IO.Out)
+	} else {
+		err = report.WriteTable(opts.IO.Out)
+	}
+	if err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("verify interrupted: %w", cmdutil.ErrCancelled)
+	}
+	if !report.Passed {
+		n := report.Counts[verify.Fail]
+		if opts.Strict {
+			n += report.Counts[verify.Wait]
+		}
+		return fmt.Errorf("%d of %d checks did not pass: %w", n, len(results), cmdutil.ErrVerifyFailed)
+	}
+	return nil
+}
+
+// loadOutputs returns the stack configuration and its outputs, from the
+// file given or from the stack's state through the Automation API.
+func loadOutputs(ctx context.Context, opts *VerifyOptions) (*config.Config, *deploy.Outputs, error) {
+	if opts.OutputsFile != "" {
+		cfg, err := opts.Env.StackConfig(opts.Flags.Stack)
+		if err != nil {
+			return nil, nil, err
+		}
+		out, err := deploy.ReadOutputsFile(opts.OutputsFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		return cfg, out, nil
+	}
+	s, err := deploy.Prepare(ctx, opts.Env, opts.Flags, deploy.Needs{})
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := s.OpenStack(ctx, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := st.Outputs(ctx)
+	if err != nil {
+		return nil, nil, deploy.EngineError(ctx, "pulumi stack output", s, err)
+	}
+	if len(raw) == 0 {
+		return nil, nil, fmt.Errorf("stack %s has no outputs; deploy it with `peerctl up --stack %s`", s.StackName, s.StackName)
+	}
+	out, err := deploy.OutputsFromMap(deploy.PlainOutputs(raw, true))
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.Config, out, nil
+}
+
+// AWSClients builds every network's clients from its account settings,
+// with peerctl's retryer.
+func AWSClients(ctx context.Context, cfg *config.Config) (map[string]verify.Clients, error) {
+	out := map[string]verify.Clients{}
+	for _, n := range cfg.Networks {
+		awsCfg, err := awsauth.Loader{}.Load(ctx, cfg.Region, n)
+		if err != nil {
+			return nil, fmt.Errorf("network %q (%s): %s", n.Name, n.Account.Credentials(), awsauth.Explain(n.Account, err))
+		}
+		out[n.Name] = verify.NewClients(awsCfg)
+	}
+	return out, nil
+}

@@ -1,0 +1,291 @@
+// Package deploy runs the Pulumi program of this repository through the
+// Automation API, for the preview, up, destroy, refresh and outputs
+// commands: it resolves the state backend and secrets passphrase, finds the
+// Pulumi CLI, checks every network's AWS credentials before the engine
+// starts, and renders the engine's events as one line per resource
+// operation.
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/spf13/cobra"
+
+	"github.com/peerctl/peerctl/internal/cmdutil"
+	"github.com/peerctl/peerctl/internal/config"
+	"github.com/peerctl/peerctl/internal/deploy/awsauth"
+)
+
+// DefaultStack is the stack the commands use without --stack.
+const DefaultStack = "dev"
+
+// PreCheckFunc runs before anything goes to AWS, after the configuration
+// is known to be valid: the lead wires it to "offline plan + policy", which
+// returns an error wrapping cmdutil.ErrPolicyDenied when the policy denies
+// the plan. Any other error stops the command.
+type PreCheckFunc func(ctx context.Context, stack string) error
+
+// Env is what the deploy commands take from outside; tests replace parts.
+type Env struct {
+	IO     *cmdutil.IOStreams
+	Getenv config.LookupEnv
+	// ProjectDir finds the directory holding Pulumi.yaml.
+	ProjectDir func() (string, error)
+	// StackConfig loads and validates a stack's configuration.
+	StackConfig func(stack string) (*config.Config, error)
+	// Pulumi finds the Pulumi CLI (DefaultPulumi in production).
+	Pulumi func() (auto.PulumiCommand, error)
+	// Credentials checks every network's credentials (awsauth.NewChecker().Check).
+	Credentials func(ctx context.Context, cfg *config.Config) ([]awsauth.Identity, error)
+}
+
+// NewEnv returns the production Env for a factory.
+func NewEnv(f *cmdutil.Factory) Env {
+	return Env{
+		IO:          f.IO,
+		Getenv:      f.Getenv,
+		ProjectDir:  f.ProjectDir,
+		StackConfig: func(stack string) (*config.Config, error) { return f.StackConfig(stack, "") },
+		Pulumi:      DefaultPulumi,
+		Credentials: awsauth.NewChecker().Check,
+	}
+}
+
+// Flags are the flags every deploy command has.
+type Flags struct {
+	Stack   string
+	Backend string
+}
+
+// AddFlags registers --stack and --backend.
+func AddFlags(cmd *cobra.Command, fl *Flags) {
+	cmd.Flags().StringVarP(&fl.Stack, "stack", "s", DefaultStack, "stack to operate on (its settings are in Pulumi.<stack>.yaml)")
+	cmd.Flags().StringVar(&fl.Backend, "backend", "", "state backend URL (file://, s3://, https://api.pulumi.com); default $"+EnvBackendURL+", else file://<project>/"+StateDir)
+}
+
+// PolicyMode says what a policy denial does.
+type PolicyMode int
+
+const (
+	// PolicySkip does not run the pre-check.
+	PolicySkip PolicyMode = iota
+	// PolicyEnforce stops on a denial.
+	PolicyEnforce
+	// PolicyWarn reports a denial and goes on; Session.PolicyErr keeps it.
+	PolicyWarn
+)
+
+// Needs says what a command needs before the engine runs.
+type Needs struct {
+	// Credentials checks every network's AWS credentials (everything that
+	// reads or changes AWS resources; not outputs).
+	Credentials bool
+	Policy      PolicyMode
+	PreCheck    PreCheckFunc
+}
+
+// Session is a stack ready for the engine: configuration valid, CLI found,
+// backend and passphrase settled, credentials checked.
+type Session struct {
+	Env        Env
+	StackName  string
+	ProjectDir string
+	Config     *config.Config
+	Backend    Backend
+	Pulumi     auto.PulumiCommand
+	// PolicyErr is the policy denial reported in PolicyWarn mode.
+	PolicyErr error
+	// Identities are who each network's credentials resolved to.
+	Identities []awsauth.Identity
+}
+
+// Prepare does, in order, everything that can fail before the engine runs:
+// validate the configuration (as plan does), find the Pulumi CLI, resolve
+// the backend and the passphrase, run the pre-check (offline plan + policy),
+// and check the AWS credentials of every network.
+func Prepare(ctx context.Context, env Env, fl Flags, needs Needs) (*Session, error) {
+	if fl.Stack == "" {
+		return nil, usagef("--stack must not be empty")
+	}
+	projectDir, err := env.ProjectDir()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := env.StackConfig(fl.Stack)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{Env: env, StackName: fl.Stack, ProjectDir: projectDir, Config: cfg}
+	if s.Pulumi, err = env.Pulumi(); err != nil {
+		return nil, err
+	}
+	if s.Backend, err = ResolveBackend(fl.Backend, env.Getenv, projectDir); err != nil {
+		return nil, err
+	}
+	stackFile := filepath.Join(projectDir, config.StackFileName(fl.Stack))
+	if err := CheckPassphrase(s.Backend, env.Getenv, stackFile); err != nil {
+		return nil, err
+	}
+	if needs.Policy != PolicySkip && needs.PreCheck != nil {
+		err := needs.PreCheck(ctx, fl.Stack)
+		switch {
+		case err == nil:
+		case errors.Is(err, cmdutil.ErrPolicyDenied) && needs.Policy == PolicyWarn:
+			s.PolicyErr = err
+			fmt.Fprintf(env.IO.ErrOut, "warning: %v\n", err)
+		case errors.Is(err, cmdutil.ErrPolicyDenied):
+			return nil, fmt.Errorf("%w\nfix the configuration, or pass --allow-policy-violations to deploy anyway", err)
+		default:
+			return nil, fmt.Errorf("pre-deployment check: %w", err)
+		}
+	}
+	if needs.Credentials && env.Credentials != nil {
+		if s.Identities, err = env.Credentials(ctx, cfg); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// envVars are the variables the Pulumi CLI gets: the backend, and what it
+// needs from the environment peerctl was given.
+func (s *Session) envVars() map[string]string {
+	vars := map[string]string{
+		EnvBackendURL:              s.Backend.URL,
+		"PULUMI_SKIP_UPDATE_CHECK": "true",
+	}
+	for _, key := range []string{EnvPassphrase, EnvPassphraseFile, EnvAccessToken, config.EnvEnvironmentSuffix} {
+		if v, ok := s.Env.Getenv(key); ok {
+			vars[key] = v
+		}
+	}
+	return vars
+}
+
+// OpenStack selects the stack in the workspace of the project directory,
+// the same program and Pulumi.<stack>.yaml that `pulumi up` uses. create
+// makes the stack when it does not exist (preview, up); without it a
+// missing stack is an error (destroy, refresh, outputs, verify).
+func (s *Session) OpenStack(ctx context.Context, create bool) (auto.Stack, error) {
+	if err := s.Backend.Prepare(); err != nil {
+		return auto.Stack{}, err
+	}
+	opts := []auto.LocalWorkspaceOption{auto.Pulumi(s.Pulumi), auto.EnvVars(s.envVars())}
+	var st auto.Stack
+	var err error
+	if create {
+		st, err = auto.UpsertStackLocalSource(ctx, s.StackName, s.ProjectDir, opts...)
+	} else {
+		st, err = auto.SelectStackLocalSource(ctx, s.StackName, s.ProjectDir, opts...)
+	}
+	switch {
+	case err == nil:
+		return st, nil
+	case auto.IsSelectStack404Error(err):
+		return st, fmt.Errorf("stack %q does not exist in backend %s; deploy it with `peerctl up --stack %s` (or pick the backend that holds it with --backend)",
+			s.StackName, s.Backend, s.StackName)
+	}
+	return st, EngineError(ctx, "open stack "+s.StackName, s, err)
+}
+
+// EngineError turns an Automation API error into a short message; the
+// engine's own diagnostics were already printed from the event stream.
+func EngineError(ctx context.Context, op string, s *Session, err error) error {
+	switch {
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		return fmt.Errorf("%s: %w", op, cmdutil.ErrCancelled)
+	case auto.IsConcurrentUpdateError(err):
+		return fmt.Errorf("%s: stack %q is locked by another update; if none is running, unlock it with `PULUMI_BACKEND_URL=%s pulumi cancel --stack %s`",
+			op, s.StackName, s.Backend.URL, s.StackName)
+	case auto.IsCompilationError(err):
+		return fmt.Errorf("%s: the Pulumi program in %s does not compile:\n%s", op, s.ProjectDir, tail(err.Error(), 15))
+	}
+	return fmt.Errorf("%s failed:\n%s", op, tail(stderrOf(err), 15))
+}
+
+// stderrOf extracts the CLI's stderr from an Automation API error message
+// ("...\ncode: 255\nstdout: ...\nstderr: ..."), or the whole message.
+func stderrOf(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "\nstderr: "); i >= 0 {
+		if s := strings.TrimSpace(msg[i+len("\nstderr: "):]); s != "" {
+			return s
+		}
+		return strings.SplitN(msg, "\n", 2)[0]
+	}
+	return msg
+}
+
+// tail keeps the last n non-empty lines of s.
+func tail(s string, n int) string {
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != "" {
+			lines = append(lines, "  "+strings.TrimRight(l, " "))
+		}
+	}
+	if len(lines) > n {
+		lines = append([]string{"  ..."}, lines[len(lines)-n:]...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// drainTimeout bounds the wait for the last engine events once the
+// operation returned (the Automation API closes the stream when the CLI
+// exits; if the CLI never started, nobody does).
+var drainTimeout = 5 * time.Second
+
+// Stream runs op with an engine event channel, rendering every event to w
+// as it arrives, and returns the renderer's final state.
+func Stream(w io.Writer, p Progress, op func(ch chan<- events.EngineEvent) error) (Progress, error) {
+	ch := make(chan events.EngineEvent)
+	done := make(chan Progress, 1)
+	go func() {
+		st := p
+		for ev := range ch {
+			var lines []string
+			st, lines = st.Render(ev)
+			for _, l := range lines {
+				fmt.Fprintln(w, l)
+			}
+		}
+		done <- st
+	}()
+	err := op(ch)
+	select {
+	case st := <-done:
+		return st, err
+	case <-time.After(drainTimeout):
+		return p, err
+	}
+}
+
+// Interruptible returns ctx, cancelled on Ctrl-C or SIGTERM: the Automation
+// API then interrupts the Pulumi CLI, which stops the update cleanly, and
+// verify removes its probe resources.
+func Interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+}
+
+// Accounts describes which account each network deploys to.
+func (s *Session) Accounts() string {
+	var parts []string
+	for _, id := range s.Identities {
+		parts = append(parts, fmt.Sprintf("%s %s", id.Network, id.Account))
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,150 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/peerctl/peerctl/internal/config"
+)
+
+// checkFlowLogs checks both flow logs of a network (to S3 and to CloudWatch
+// Logs): ACTIVE, attached to the network's VPC, capturing ALL traffic, and
+// with no delivery errors.
+func (v *verifier) checkFlowLogs(ctx context.Context, n config.Network) []Result {
+	if v.out.FlowLogIDs == nil {
+		return []Result{skipped(CheckFlowLogs, n.Name)}
+	}
+	ids := v.out.FlowLogIDs[n.Name]
+	if len(ids) == 0 {
+		return []Result{result(CheckFlowLogs, n.Name, Fail, "no flow logs for %s in the stack outputs (flowLogIds)", n.Name)}
+	}
+	kinds := slices.Sorted(maps.Keys(ids))
+	var query []string
+	for _, k := range kinds {
+		query = append(query, ids[k])
+	}
+	out, err := v.clients(n.Name).FlowLogs.DescribeFlowLogs(ctx, &ec2.DescribeFlowLogsInput{FlowLogIds: query})
+	if err != nil {
+		return []Result{result(CheckFlowLogs, n.Name, Fail, "%s", apiReason("DescribeFlowLogs", err))}
+	}
+	vpc := v.out.VpcIDs[n.Name]
+	var results []Result
+	for _, kind := range kinds {
+		id := ids[kind]
+		subject := fmt.Sprintf("%s %s %s", n.Name, kind, id)
+		i := slices.IndexFunc(out.FlowLogs, func(f types.FlowLog) bool { return aws.ToString(f.FlowLogId) == id })
+		if i < 0 {
+			results = append(results, result(CheckFlowLogs, subject, Fail, "flow log not found"))
+			continue
+		}
+		results = append(results, flowLogResult(subject, out.FlowLogs[i], vpc))
+	}
+	return results
+}
+
+func flowLogResult(subject string, f types.FlowLog, vpc string) Result {
+	status := aws.ToString(f.FlowLogStatus)
+	delivery := aws.ToString(f.DeliverLogsStatus)
+	switch {
+	case status != "ACTIVE":
+		return result(CheckFlowLogs, subject, Fail, "status %s, want ACTIVE", status)
+	case delivery == "FAILED":
+		hint := ""
+		switch aws.ToString(f.DeliverLogsErrorMessage) {
+		case "Access error":
+			hint = " (check the bucket policy for delivery.logs.amazonaws.com, or the log group role)"
+		case "Rate limited":
+			hint = " (CloudWatch Logs throttled the delivery)"
+		}
+		return result(CheckFlowLogs, subject, Fail, "delivery FAILED: %s%s", aws.ToString(f.DeliverLogsErrorMessage), hint)
+	case vpc != "" && aws.ToString(f.ResourceId) != vpc:
+		return result(CheckFlowLogs, subject, Fail, "attached to %s, not the stack's VPC %s", aws.ToString(f.ResourceId), vpc)
+	case f.TrafficType != types.TrafficTypeAll:
+		return result(CheckFlowLogs, subject, Fail, "captures %s traffic, want ALL (ACCEPT and REJECT)", f.TrafficType)
+	}
+	detail := fmt.Sprintf("ACTIVE, ALL traffic to %s", aws.ToString(f.LogDestination))
+	if aws.ToString(f.LogDestination) == "" {
+		detail = fmt.Sprintf("ACTIVE, ALL traffic to %s", aws.ToString(f.LogGroupName))
+	}
+	if delivery != "" {
+		detail += ", delivery " + delivery
+	}
+	return result(CheckFlowLogs, subject, Pass, "%s", detail)
+}
+
+// checkFlowLogBucket checks that the flow-log bucket blocks every kind of
+// public access.
+func (v *verifier) checkFlowLogBucket(ctx context.Context, n config.Network) []Result {
+	if v.out.FlowLogBuckets == nil {
+		return []Result{skipped(CheckFlowLogBucket, n.Name)}
+	}
+	bucket := v.out.FlowLogBuckets[n.Name]
+	if bucket == "" {
+		return []Result{result(CheckFlowLogBucket, n.Name, Fail, "no flow-log bucket for %s in the stack outputs (flowLogBuckets)", n.Name)}
+	}
+	subject := fmt.Sprintf("%s %s", n.Name, bucket)
+	out, err := v.clients(n.Name).Buckets.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(bucket)})
+	switch {
+	case hasCode(err, "NoSuchPublicAccessBlockConfiguration"):
+		return []Result{result(CheckFlowLogBucket, subject, Fail, "no public access block on the bucket")}
+	case hasCode(err, "NoSuchBucket"):
+		return []Result{result(CheckFlowLogBucket, subject, Fail, "bucket does not exist")}
+	case err != nil:
+		return []Result{result(CheckFlowLogBucket, subject, Fail, "%s", apiReason("GetPublicAccessBlock", err))}
+	}
+	c := out.PublicAccessBlockConfiguration
+	if c == nil {
+		return []Result{result(CheckFlowLogBucket, subject, Fail, "no public access block on the bucket")}
+	}
+	var off []string
+	for _, f := range []struct {
+		name string
+		on   *bool
+	}{
+		{"BlockPublicAcls", c.BlockPublicAcls}, {"IgnorePublicAcls", c.IgnorePublicAcls},
+		{"BlockPublicPolicy", c.BlockPublicPolicy}, {"RestrictPublicBuckets", c.RestrictPublicBuckets},
+	} {
+		if !aws.ToBool(f.on) {
+			off = append(off, f.name)
+		}
+	}
+	if len(off) > 0 {
+		return []Result{result(CheckFlowLogBucket, subject, Fail, "public access not fully blocked: %v off", off)}
+	}
+	return []Result{result(CheckFlowLogBucket, subject, Pass, "all four public access blocks on")}
+}
+
+// checkFlowLogGroup checks that the CloudWatch Logs group of the second
+// flow log exists, and reports its retention.
+func (v *verifier) checkFlowLogGroup(ctx context.Context, n config.Network) []Result {
+	if v.out.FlowLogGroups == nil {
+		return []Result{skipped(CheckFlowLogGroup, n.Name)}
+	}
+	group := v.out.FlowLogGroups[n.Name]
+	if group == "" {
+		return []Result{result(CheckFlowLogGroup, n.Name, Fail, "no flow-log group for %s in the stack outputs (flowLogGroups)", n.Name)}
+	}
+	subject := fmt.Sprintf("%s %s", n.Name, group)
+	out, err := v.clients(n.Name).LogGroups.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(group)})
+	if err != nil {
+		return []Result{result(CheckFlowLogGroup, subject, Fail, "%s", apiReason("DescribeLogGroups", err))}
+	}
+	for _, g := range out.LogGroups {
+		if aws.ToString(g.LogGroupName) != group {
+			continue
+		}
+		if g.RetentionInDays == nil {
+			return []Result{result(CheckFlowLogGroup, subject, Pass, "exists, logs never expire")}
+		}
+		return []Result{result(CheckFlowLogGroup, subject, Pass, "exists, retention %d days", aws.ToInt32(g.RetentionInDays))}
+	}
+	return []Result{result(CheckFlowLogGroup, subject, Fail, "log group does not exist")}
+}

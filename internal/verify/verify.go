@@ -1,0 +1,228 @@
+// Package verify checks a deployed stack against AWS, read-only except for
+// the reachability probe, which creates network interfaces and Reachability
+// Analyzer paths and analyses and always removes them again.
+//
+// Every check reads the stack outputs (which ids to look at) and the
+// configuration (CIDRs, peerings, accounts), asks AWS through one or two
+// narrow calls, and reports pass, fail, skip (the stack does not export
+// what it needs) or wait (AWS has no data yet, such as a Config rule not yet
+// evaluated).
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"time"
+
+	"github.com/aws/smithy-go"
+
+	"github.com/peerctl/peerctl/internal/config"
+	"github.com/peerctl/peerctl/internal/deploy"
+)
+
+// Status is the outcome of one check.
+type Status string
+
+const (
+	Pass Status = "pass"
+	Fail Status = "fail"
+	// Skip: the stack outputs do not have what the check needs.
+	Skip Status = "skip"
+	// Wait: AWS has no data yet (a Config rule not evaluated, an alarm
+	// still within its grace period).
+	Wait Status = "wait"
+)
+
+// Check names, stable for --json consumers.
+const (
+	CheckPeeringStatus  = "peering-status"
+	CheckPeeringDNS     = "peering-dns"
+	CheckRoutes         = "routes"
+	CheckSecurityGroup  = "security-group"
+	CheckNACL           = "nacl"
+	CheckFlowLogs       = "flow-logs"
+	CheckFlowLogBucket  = "flow-log-bucket"
+	CheckFlowLogGroup   = "flow-log-group"
+	CheckConfigRecorder = "config-recorder"
+	CheckConfigRules    = "config-rules"
+	CheckAlarms         = "alarms"
+	CheckDashboard      = "dashboard"
+	CheckReachability   = "reachability"
+	CheckProbeCleanup   = "probe-cleanup"
+)
+
+// Checks lists every check, in the order Run reports them.
+var Checks = []string{
+	CheckPeeringStatus, CheckPeeringDNS, CheckRoutes, CheckSecurityGroup, CheckNACL,
+	CheckFlowLogs, CheckFlowLogBucket, CheckFlowLogGroup, CheckConfigRecorder, CheckConfigRules,
+	CheckAlarms, CheckDashboard, CheckReachability, CheckProbeCleanup,
+}
+
+// SkippedNotInOutputs is the detail of a check whose output key is missing.
+const SkippedNotInOutputs = "skipped (not in stack outputs)"
+
+// Result is one check of one subject (a peering, a route table, an alarm).
+type Result struct {
+	Check   string `json:"check"`
+	Subject string `json:"subject"`
+	Status  Status `json:"status"`
+	Detail  string `json:"detail"`
+}
+
+// Options are what Run needs.
+type Options struct {
+	Config  *config.Config
+	Outputs *deploy.Outputs
+	// Clients are each network's AWS clients, by network name.
+	Clients map[string]Clients
+	// Probe runs the Reachability Analyzer probe.
+	Probe bool
+	// AlarmGrace is how long an alarm may sit in INSUFFICIENT_DATA.
+	AlarmGrace time.Duration
+	// Now is the clock (time.Now).
+	Now func() time.Time
+	// Wait tunes the probe's waiters; zero values are production defaults.
+	Wait WaitOptions
+	// Log receives progress lines (probe steps); nil discards them.
+	Log io.Writer
+	// RunID tags the probe resources; default from Now.
+	RunID string
+}
+
+// Run performs every check and returns the results in a stable order.
+func Run(ctx context.Context, opts Options) []Result {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.AlarmGrace == 0 {
+		opts.AlarmGrace = DefaultAlarmGrace
+	}
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	if opts.RunID == "" {
+		opts.RunID = opts.Now().UTC().Format("20060102T150405Z")
+	}
+	v := &verifier{opts: opts, cfg: opts.Config, out: opts.Outputs}
+	var results []Result
+	for _, p := range v.cfg.Peerings {
+		results = append(results, v.checkPeering(ctx, p)...)
+	}
+	for _, n := range v.cfg.Networks {
+		results = append(results, v.checkRoutes(ctx, n)...)
+		results = append(results, v.checkSecurityGroup(ctx, n)...)
+		results = append(results, v.checkNACL(ctx, n)...)
+	}
+	for _, n := range v.cfg.Networks {
+		results = append(results, v.checkFlowLogs(ctx, n)...)
+		results = append(results, v.checkFlowLogBucket(ctx, n)...)
+		results = append(results, v.checkFlowLogGroup(ctx, n)...)
+	}
+	for _, n := range v.cfg.Networks {
+		results = append(results, v.checkConfigRecorder(ctx, n)...)
+		results = append(results, v.checkConfigRules(ctx, n)...)
+		results = append(results, v.checkAlarms(ctx, n)...)
+	}
+	results = append(results, v.checkDashboard(ctx)...)
+	if opts.Probe {
+		for _, p := range v.cfg.Peerings {
+			results = append(results, v.probe(ctx, p)...)
+		}
+	}
+	return results
+}
+
+type verifier struct {
+	opts Options
+	cfg  *config.Config
+	out  *deploy.Outputs
+}
+
+func (v *verifier) clients(network string) Clients { return v.opts.Clients[network] }
+
+// peer is the other end of a peering, seen from one network.
+type peer struct {
+	Network config.Network
+	Peering string // peering name
+	PCX     string // peering connection id, "" if not in outputs
+}
+
+func (v *verifier) peersOf(n config.Network) []peer {
+	var out []peer
+	for _, p := range v.cfg.Peerings {
+		var other string
+		switch n.Name {
+		case p.Requester:
+			other = p.Accepter
+		case p.Accepter:
+			other = p.Requester
+		default:
+			continue
+		}
+		on, ok := v.cfg.Network(other)
+		if !ok {
+			continue
+		}
+		out = append(out, peer{Network: on, Peering: p.Name(), PCX: v.out.PeeringConnectionIDs[p.Name()]})
+	}
+	return out
+}
+
+func result(check, subject string, status Status, format string, args ...any) Result {
+	return Result{Check: check, Subject: subject, Status: status, Detail: fmt.Sprintf(format, args...)}
+}
+
+func skipped(check, subject string) Result {
+	return Result{Check: check, Subject: subject, Status: Skip, Detail: SkippedNotInOutputs}
+}
+
+// apiReason explains a failed AWS call: the error code and message of an
+// API error, with a hint for the usual ones; otherwise the error.
+func apiReason(call string, err error) string {
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return call + ": cancelled"
+		}
+		return fmt.Sprintf("%s: %v", call, err)
+	}
+	code := apiErr.ErrorCode()
+	switch {
+	case code == "UnauthorizedOperation" || code == "AccessDenied" || code == "AccessDeniedException":
+		return fmt.Sprintf("%s: access denied (%s); the credentials need read access for peerctl verify (see docs/deploy.md)", call, code)
+	case isThrottle(code):
+		return fmt.Sprintf("%s: still throttled after retries (%s)", call, code)
+	}
+	return fmt.Sprintf("%s: %s: %s", call, code, apiErr.ErrorMessage())
+}
+
+func isThrottle(code string) bool {
+	switch code {
+	case "RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException":
+		return true
+	}
+	return false
+}
+
+// hasCode reports whether err is an API error with one of codes.
+func hasCode(err error, codes ...string) bool {
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	for _, c := range codes {
+		if apiErr.ErrorCode() == c {
+			return true
+		}
+	}
+	return false
+}
+
+// overlaps reports whether a CIDR string overlaps p; bad CIDRs do not.
+func overlaps(cidr string, p netip.Prefix) bool {
+	q, err := netip.ParsePrefix(cidr)
+	return err == nil && q.Overlaps(p)
+}
