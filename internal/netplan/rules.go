@@ -47,6 +47,8 @@ const (
 	aclRulePeerStep  = 10
 	aclRuleEndpoints = 900
 	anywhereIPv4     = "0.0.0.0/0"
+	// rdpPort is left out of the 0.0.0.0/0 return range (CIS 5.1).
+	rdpPort = 3389
 )
 
 // NACLRules returns the ingress and egress rules of a network's private-subnet
@@ -60,7 +62,10 @@ const (
 //     DynamoDB gateway endpoints: NACLs cannot reference prefix lists and the
 //     services' public ranges change. Nothing else is reachable that way: the
 //     subnets have no internet or NAT gateway, so their only routes are the
-//     VPC, the peers and the endpoint prefix lists.
+//     VPC, the peers and the endpoint prefix lists. The return range skips
+//     3389 (split in two rules) so that no rule admits a remote
+//     administration port from 0.0.0.0/0 (CIS AWS Foundations 5.1; 22 is
+//     below the range anyway).
 //
 // Everything else falls through to the NACL's implicit deny.
 func NACLRules(vpc netip.Prefix, peers []Peer) (ingress, egress []ACLRule) {
@@ -81,8 +86,11 @@ func NACLRules(vpc netip.Prefix, peers []Peer) (ingress, egress []ACLRule) {
 			ACLRule{Number: n + 1, Egress: true, Protocol: "tcp", CIDR: cidr, FromPort: EphemeralFrom, ToPort: EphemeralTo,
 				Purpose: fmt.Sprintf("PostgreSQL 5432 and return traffic to %s", p.Name)})
 	}
-	ingress = append(ingress, ACLRule{Number: aclRuleEndpoints, Protocol: "tcp", CIDR: anywhereIPv4,
-		FromPort: EphemeralFrom, ToPort: EphemeralTo, Purpose: "return traffic from the S3 and DynamoDB gateway endpoints"})
+	ingress = append(ingress,
+		ACLRule{Number: aclRuleEndpoints, Protocol: "tcp", CIDR: anywhereIPv4, FromPort: EphemeralFrom, ToPort: rdpPort - 1,
+			Purpose: "return traffic from the S3 and DynamoDB gateway endpoints"},
+		ACLRule{Number: aclRuleEndpoints + 1, Protocol: "tcp", CIDR: anywhereIPv4, FromPort: rdpPort + 1, ToPort: EphemeralTo,
+			Purpose: "return traffic from the S3 and DynamoDB gateway endpoints"})
 	egress = append(egress, ACLRule{Number: aclRuleEndpoints, Egress: true, Protocol: "tcp", CIDR: anywhereIPv4,
 		FromPort: 443, ToPort: 443, Purpose: "HTTPS to the S3 and DynamoDB gateway endpoints"})
 	return ingress, egress
@@ -92,8 +100,9 @@ func NACLRules(vpc netip.Prefix, peers []Peer) (ingress, egress []ACLRule) {
 // every private route table and a security-group egress rule.
 var GatewayEndpointServices = []string{"s3", "dynamodb"}
 
-// NACLRulesPerDirection is how many rules NACLRules writes in each direction.
-func NACLRulesPerDirection(peers int) int { return 2 + 2*peers }
+// NACLRulesPerDirection is how many rules NACLRules writes in the fuller
+// direction (ingress: the endpoint return range is two rules).
+func NACLRulesPerDirection(peers int) int { return 3 + 2*peers }
 
 // SecurityGroupRules counts the application security group's rules: one per
 // peer and port inbound; the same outbound plus 443 to each endpoint's prefix list.

@@ -25,11 +25,14 @@ const Project = config.Namespace
 
 // Document is the plan: a stable, documented interface (see the README).
 type Document struct {
-	Stack       string         `json:"stack"`
-	Environment string         `json:"environment"`
-	Region      string         `json:"region"`
-	Resources   []Resource     `json:"resources"`
-	Outputs     map[string]any `json:"outputs"`
+	Stack       string `json:"stack"`
+	Environment string `json:"environment"`
+	Region      string `json:"region"`
+	// Quotas are the service quotas the configuration planned against, so
+	// policies check rule counts against the same numbers.
+	Quotas    config.Quotas  `json:"quotas"`
+	Resources []Resource     `json:"resources"`
+	Outputs   map[string]any `json:"outputs"`
 
 	// networkOrder is the configuration's network order, for rendering.
 	networkOrder []string
@@ -79,6 +82,7 @@ func Build(cfg *config.Config, stackName string) (*Document, error) {
 		Stack:       stackName,
 		Environment: cfg.Environment,
 		Region:      cfg.Region,
+		Quotas:      cfg.Quotas,
 		Resources:   mocks.resources(),
 		Outputs:     normalize(outputs),
 	}

@@ -290,7 +290,8 @@ func TestNetworkACL(t *testing.T) {
 		{100, "-1", "10.0.0.0/16", 0, 0},
 		{200, "tcp", "10.1.0.0/16", 443, 443},
 		{201, "tcp", "10.1.0.0/16", 1024, 65535},
-		{900, "tcp", "0.0.0.0/0", 1024, 65535},
+		{900, "tcp", "0.0.0.0/0", 1024, 3388},
+		{901, "tcp", "0.0.0.0/0", 3390, 65535},
 	}
 	wantOut := []entry{
 		{100, "-1", "10.0.0.0/16", 0, 0},
@@ -579,8 +580,8 @@ func TestFullMesh(t *testing.T) {
 		t.Errorf("%d routes, want %d", n, 28*2*3)
 	}
 	nacl := mustNamed(t, d, naclType, "net3-nacl")
-	if n := len(nacl.Inputs["ingress"].([]any)); n != 16 {
-		t.Errorf("net3 NACL has %d ingress rules, want 16 (7 peers)", n)
+	if n := len(nacl.Inputs["ingress"].([]any)); n != 17 {
+		t.Errorf("net3 NACL has %d ingress rules, want 17 (7 peers)", n)
 	}
 	if n := len(ofNetwork(d, ingressType, "net3")); n != 14 {
 		t.Errorf("net3 has %d ingress SG rules, want 14", n)

@@ -41,7 +41,7 @@ retained by the program (no force-destroy).`,
   peerctl destroy --stack dev --yes
   peerctl destroy --stack prod --yes            # then type "prod"
   peerctl destroy --stack prod --yes --force-prod`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Context = cmd.Context()
 			if runF != nil {

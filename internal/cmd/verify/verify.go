@@ -72,7 +72,7 @@ when AWS has no data yet).`,
 		Example: `  peerctl verify
   peerctl verify --stack prod --json > verify.json
   peerctl outputs --json > outputs.json && peerctl verify --outputs outputs.json --no-probe`,
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Context = cmd.Context()
 			if runF != nil {

@@ -1,0 +1,4 @@
+package policy
+
+// Update exposes the -update flag to the external test package.
+var Update = update
