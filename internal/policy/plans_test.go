@@ -115,36 +115,12 @@ func ofType(d doc, typ string) []map[string]any {
 	return out
 }
 
-// named returns the resource of that type and name, failing the test if
-// there is none.
-func named(tb testing.TB, d doc, typ, name string) map[string]any {
-	tb.Helper()
-	for _, r := range ofType(d, typ) {
-		if r["name"] == name {
-			return r
-		}
-	}
-	tb.Fatalf("plan has no %s %q", typ, name)
-	return nil
-}
-
 func add(d doc, rs ...map[string]any) {
 	all := resources(d)
 	for _, r := range rs {
 		all = append(all, r)
 	}
 	d["resources"] = all
-}
-
-func remove(d doc, typ, name string) {
-	var keep []any
-	for _, x := range resources(d) {
-		if r, ok := x.(map[string]any); ok && r["type"] == typ && r["name"] == name {
-			continue
-		}
-		keep = append(keep, x)
-	}
-	d["resources"] = keep
 }
 
 func mustJSON(v any) string {

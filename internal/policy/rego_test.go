@@ -26,7 +26,7 @@ func TestRegoUnitTests(t *testing.T) {
 		SetCompiler(ast.NewCompiler().WithDefaultRegoVersion(ast.RegoV1)).
 		SetModules(mods).
 		RaiseBuiltinErrors(false).
-		Run(context.Background(), mods)
+		RunTests(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
