@@ -28,7 +28,7 @@ func TestNewCmdUpFlags(t *testing.T) {
 		{name: "defaults", args: nil, want: UpOptions{Flags: deploy.Flags{Stack: "dev"}}},
 		{name: "all flags", args: []string{"-s", "prod", "--backend", "s3://state/peerctl", "--allow-policy-violations", "--skip-preview"},
 			want: UpOptions{Flags: deploy.Flags{Stack: "prod", Backend: "s3://state/peerctl"}, AllowPolicyViolations: true, SkipPreview: true}},
-		{name: "positional argument", args: []string{"prod"}, wantErr: `unknown command "prod"`},
+		{name: "positional argument", args: []string{"prod"}, wantErr: `up takes no arguments, got ["prod"]`, wantUsage: true},
 		{name: "unknown flag", args: []string{"--yes"}, wantErr: "unknown flag: --yes", wantUsage: true},
 	}
 	for _, tt := range tests {
