@@ -2,6 +2,7 @@ package network
 
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // defaults takes over the VPC's default security group and default NACL and
@@ -15,9 +16,13 @@ func (b *builder) defaults() error {
 	}, b.parent); err != nil {
 		return err
 	}
+	// subnetIds is ignored: every subnet starts in the default NACL until
+	// our NACL claims it, and the provider would otherwise see those
+	// transient (or, after a NACL is removed, orphaned) associations as a
+	// diff on every run, as the provider's documentation warns.
 	_, err := ec2.NewDefaultNetworkAcl(b.ctx, b.n.Name+"-default-nacl", &ec2.DefaultNetworkAclArgs{
 		DefaultNetworkAclId: b.n.Vpc.DefaultNetworkAclId,
 		Tags:                b.nameTags("default-nacl"),
-	}, b.parent)
+	}, b.parent, pulumi.IgnoreChanges([]string{"subnetIds"}))
 	return err
 }

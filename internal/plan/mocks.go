@@ -39,6 +39,7 @@ type record struct {
 	provider           string            // provider URN
 	componentProviders map[string]string // package -> provider URN, for components
 	dependsOn          []string
+	ignoreChanges      []string
 	inputs             resource.PropertyMap
 }
 
@@ -55,6 +56,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	if rpc := args.RegisterRPC; rpc != nil {
 		rec.parent = rpc.GetParent()
 		rec.dependsOn = slices.Clone(rpc.GetDependencies())
+		rec.ignoreChanges = slices.Clone(rpc.GetIgnoreChanges())
 		if len(rpc.GetProviders()) > 0 {
 			rec.componentProviders = map[string]string{}
 			for pkg, ref := range rpc.GetProviders() {

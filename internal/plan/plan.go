@@ -48,11 +48,13 @@ type Resource struct {
 	ID string `json:"id,omitempty"`
 	// Account is the network whose provider manages the resource, "" for
 	// providers and for components that span accounts.
-	Account   string         `json:"account"`
-	Parent    string         `json:"parent"`
-	Provider  string         `json:"provider"`
-	DependsOn []string       `json:"dependsOn"`
-	Inputs    map[string]any `json:"inputs"`
+	Account   string   `json:"account"`
+	Parent    string   `json:"parent"`
+	Provider  string   `json:"provider"`
+	DependsOn []string `json:"dependsOn"`
+	// IgnoreChanges lists inputs whose drift Pulumi ignores, if any.
+	IgnoreChanges []string       `json:"ignoreChanges,omitempty"`
+	Inputs        map[string]any `json:"inputs"`
 }
 
 // Build runs stack.Define for cfg under mocks and returns the plan.
@@ -107,8 +109,9 @@ func (m *Mocks) resources() []Resource {
 		r := Resource{
 			URN: rec.urn, Type: rec.typ, Name: rec.name, ID: rec.id,
 			Parent: rec.parent, Provider: rec.provider,
-			DependsOn: sortedUnique(rec.dependsOn),
-			Inputs:    propertyMap(rec.inputs),
+			DependsOn:     sortedUnique(rec.dependsOn),
+			IgnoreChanges: rec.ignoreChanges,
+			Inputs:        propertyMap(rec.inputs),
 		}
 		switch {
 		case rec.custom && rec.provider != "":

@@ -182,6 +182,9 @@ func TestDefaultSecurityGroupAndNACLAreClosed(t *testing.T) {
 			t.Errorf("%s manages vpc %v, want %s", sg.Name, sg.Inputs["vpcId"], vpc.ID)
 		}
 		acl := mustNamed(t, d, defaultACL, n+"-default-nacl")
+		if !slices.Equal(acl.IgnoreChanges, []string{"subnetIds"}) {
+			t.Errorf("%s must ignore subnetIds (subnets pass through it before our NACL claims them), got %v", acl.Name, acl.IgnoreChanges)
+		}
 		for _, r := range []plan.Resource{sg, acl} {
 			if r.Inputs["ingress"] != nil || r.Inputs["egress"] != nil {
 				t.Errorf("%s has rules: ingress %v egress %v", r.Name, r.Inputs["ingress"], r.Inputs["egress"])
