@@ -61,7 +61,9 @@ type Alarms struct {
 type Dashboard struct {
 	// CrossAccount shares the other accounts' metrics with the monitoring
 	// account through CloudWatch cross-account observability (an OAM sink
-	// and links). Turn it off where the organisation already has a sink.
+	// and links). Off by default: one sink per account and region means one
+	// stack per account pair may turn it on, and not where the organisation
+	// already has a sink.
 	CrossAccount *bool `json:"crossAccount,omitempty"`
 	// MonitoringNetwork is the network whose account holds the dashboard
 	// (and the sink); default the first network.
@@ -106,8 +108,9 @@ const (
 var cloudWatchRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
 var (
-	emailPattern  = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	kmsARNPattern = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/[A-Za-z0-9/_-]+$`)
+	emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	// Key ARNs only: IAM statements and KMS grants name keys, never aliases.
+	kmsARNPattern = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$`)
 )
 
 func boolPtr(b bool) *bool { return &b }
@@ -142,7 +145,7 @@ func applyObservability(c *Config, s *spec, p *problems) {
 		fl.ForceDestroy = boolPtr(!c.IsProd())
 	}
 	if fl.KMSKeyARN != "" && !kmsARNPattern.MatchString(fl.KMSKeyARN) {
-		p.add(field+".kmsKeyArn", fl.KMSKeyARN, "is not a KMS key or alias ARN")
+		p.add(field+".kmsKeyArn", fl.KMSKeyARN, "is not a KMS key ARN like arn:aws:kms:us-east-1:111111111111:key/<key id> (aliases cannot be named in IAM policies)")
 	}
 
 	al := &o.Alarms
@@ -171,13 +174,16 @@ func applyObservability(c *Config, s *spec, p *problems) {
 		p.add(field+".kmsKeyArn", al.KMSKeyARN,
 			"is the AWS managed key for SNS, whose key policy cannot grant CloudWatch: alarm notifications would never be delivered; use a customer managed key, or leave it unset and peerctl creates one")
 	case !kmsARNPattern.MatchString(al.KMSKeyARN):
-		p.add(field+".kmsKeyArn", al.KMSKeyARN, "is not a KMS key or alias ARN")
+		p.add(field+".kmsKeyArn", al.KMSKeyARN, "is not a KMS key ARN like arn:aws:kms:us-east-1:111111111111:key/<key id> (aliases cannot be named in IAM policies)")
 	}
 
 	d := &o.Dashboard
 	field = Namespace + ":dashboard"
 	if d.CrossAccount == nil {
-		d.CrossAccount = boolPtr(true)
+		// Off by default: an account holds one OAM sink per region and links
+		// to a few, so two stacks sharing accounts (dev and prod, or an
+		// organisation's central sink) would collide on the first try.
+		d.CrossAccount = boolPtr(false)
 	}
 	if d.MonitoringNetwork == "" && len(c.Networks) > 0 {
 		d.MonitoringNetwork = c.Networks[0].Name

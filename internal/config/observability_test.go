@@ -39,7 +39,7 @@ func TestObservabilityDefaults(t *testing.T) {
 				t.Errorf("S3 retention %d forceDestroy %v, want %d %v", fl.S3RetentionDays, *fl.ForceDestroy, tt.retention, tt.forceDestroy)
 			case al.PeerTrafficBytes != 1<<30 || al.RejectedPackets != 1000 || len(al.Emails) != 0 || al.KMSKeyARN != "":
 				t.Errorf("alarms = %+v", al)
-			case !*o.Dashboard.CrossAccount || o.Dashboard.MonitoringNetwork != tt.monitoring:
+			case *o.Dashboard.CrossAccount || o.Dashboard.MonitoringNetwork != tt.monitoring:
 				t.Errorf("dashboard = crossAccount %v monitoring %q", *o.Dashboard.CrossAccount, o.Dashboard.MonitoringNetwork)
 			case !*o.Compliance.CreateRecorder || *o.Compliance.PeeringDNSRule != tt.dnsRule:
 				t.Errorf("compliance = createRecorder %v peeringDnsRule %v", *o.Compliance.CreateRecorder, *o.Compliance.PeeringDNSRule)
@@ -53,8 +53,8 @@ func TestObservabilitySettings(t *testing.T) {
   peerctl:environment: prod
   peerctl:region: il-central-1
   peerctl:flowLogs: {maxAggregationInterval: 600, s3RetentionDays: 90, cloudWatchRetentionDays: 14, forceDestroy: true, kmsKeyArn: "arn:aws:kms:il-central-1:111111111111:key/abcd"}
-  peerctl:alarms: {peerTrafficBytes: 1000, rejectedPackets: 5, emails: [a@example.com], kmsKeyArn: "arn:aws:kms:il-central-1:111111111111:alias/alarms"}
-  peerctl:dashboard: {crossAccount: false}
+  peerctl:alarms: {peerTrafficBytes: 1000, rejectedPackets: 5, emails: [a@example.com], kmsKeyArn: "arn:aws:kms:il-central-1:111111111111:key/0f1e2d3c"}
+  peerctl:dashboard: {crossAccount: true}
   peerctl:compliance: {createRecorder: false, peeringDnsRule: true}
 `, nil)
 	if err != nil {
@@ -63,7 +63,7 @@ func TestObservabilitySettings(t *testing.T) {
 	o := c.Observability
 	if o.FlowLogs.MaxAggregationInterval != 600 || o.FlowLogs.S3RetentionDays != 90 || o.FlowLogs.CloudWatchRetentionDays != 14 ||
 		!*o.FlowLogs.ForceDestroy || o.Alarms.PeerTrafficBytes != 1000 || o.Alarms.RejectedPackets != 5 ||
-		o.Alarms.KMSKeyARN == "" || *o.Dashboard.CrossAccount || *o.Compliance.CreateRecorder || !*o.Compliance.PeeringDNSRule {
+		o.Alarms.KMSKeyARN == "" || !*o.Dashboard.CrossAccount || *o.Compliance.CreateRecorder || !*o.Compliance.PeeringDNSRule {
 		t.Errorf("settings not honoured: %+v", o)
 	}
 }
@@ -83,7 +83,7 @@ func TestObservabilityValidation(t *testing.T) {
 		{"CloudWatch retention", "peerctl:flowLogs: {cloudWatchRetentionDays: 8}",
 			`peerctl:flowLogs.cloudWatchRetentionDays: "8" is not a retention CloudWatch Logs offers ([1 3 5 7 14 30 60 90 120 150 180 365 400 545 731 1096 1827 2192 2557 2922 3288 3653])`},
 		{"bucket key", "peerctl:flowLogs: {kmsKeyArn: alias/logs}",
-			`peerctl:flowLogs.kmsKeyArn: "alias/logs" is not a KMS key or alias ARN`},
+			`peerctl:flowLogs.kmsKeyArn: "alias/logs" is not a KMS key ARN like arn:aws:kms:us-east-1:111111111111:key/<key id> (aliases cannot be named in IAM policies)`},
 		{"unknown flow-log field", "peerctl:flowLogs: {interval: 60}",
 			`peerctl:flowLogs.interval: is not a known field (known: maxAggregationInterval, s3RetentionDays, cloudWatchRetentionDays, forceDestroy, kmsKeyArn)`},
 		{"negative traffic", "peerctl:alarms: {peerTrafficBytes: -1}",
@@ -99,7 +99,7 @@ func TestObservabilityValidation(t *testing.T) {
 		{"AWS managed SNS key by alias", `peerctl:alarms: {kmsKeyArn: alias/aws/sns}`,
 			`peerctl:alarms.kmsKeyArn: "alias/aws/sns" is the AWS managed key for SNS, whose key policy cannot grant CloudWatch: alarm notifications would never be delivered; use a customer managed key, or leave it unset and peerctl creates one`},
 		{"topic key", `peerctl:alarms: {kmsKeyArn: "key/abcd"}`,
-			`peerctl:alarms.kmsKeyArn: "key/abcd" is not a KMS key or alias ARN`},
+			`peerctl:alarms.kmsKeyArn: "key/abcd" is not a KMS key ARN like arn:aws:kms:us-east-1:111111111111:key/<key id> (aliases cannot be named in IAM policies)`},
 		{"monitoring network", "peerctl:dashboard: {monitoringNetwork: risk}",
 			`peerctl:dashboard.monitoringNetwork: "risk" is not a configured network`},
 		{"compliance type", "peerctl:compliance: {createRecorder: maybe}",

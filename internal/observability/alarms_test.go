@@ -86,11 +86,11 @@ func TestEveryAlarmWatchesAPublishedMetric(t *testing.T) {
 		env   string
 		count int
 	}{
-		{"dev", obstest.TwoAccounts(), "dev", 6 + 3},
-		{"prod", obstest.TwoAccounts(), "prod", 6 + 3},
-		{"no cross-account", obstest.TwoAccounts("peerctl:dashboard: {crossAccount: false}"), "dev", 6},
+		{"dev", obstest.TwoAccounts(), "dev", 6},
+		{"prod", obstest.TwoAccounts(), "prod", 6},
+		{"cross-account dashboard", obstest.TwoAccounts("peerctl:dashboard: {crossAccount: true}"), "dev", 6},
 		{"one account", obstest.OneAccount(), "dev", 6},
-		{"non-aligned peer", nonAligned(), "dev", 6 + 3},
+		{"non-aligned peer", nonAligned(), "dev", 6},
 		{"mesh of 4", configtest.MeshYAML(4), "dev", 4 * 3 * 3},
 	}
 	for _, tt := range tests {

@@ -54,12 +54,10 @@ type Dashboard struct {
 	// Sink and Links are nil/empty without cross-account observability.
 	Sink  *oam.Sink
 	Links map[string]*oam.Link // by account name
-	// Mirrors are copies, in the monitoring account, of the other accounts'
-	// alarms (by "<network>-<alarm key>"), so that one alarm widget shows
-	// every alarm's state. They have no actions: the original alarms notify.
-	Mirrors map[string]*cloudwatch.MetricAlarm
-	Main    *cloudwatch.Dashboard
-	// PerAccount are the other accounts' dashboards (no cross-account).
+	Main  *cloudwatch.Dashboard
+	// PerAccount are the other accounts' dashboards, by account name. They
+	// exist in both modes: OAM shares metrics, not alarms, so an account's
+	// alarm states are shown by a dashboard in that account.
 	PerAccount map[string]*cloudwatch.Dashboard
 	// DashboardName is the main dashboard's name.
 	DashboardName string
@@ -71,8 +69,8 @@ func NewDashboard(ctx *pulumi.Context, name string, args *DashboardArgs, opts ..
 		return nil, fmt.Errorf("dashboard %q: %w", name, err)
 	}
 	d := &Dashboard{
-		Links: map[string]*oam.Link{}, Mirrors: map[string]*cloudwatch.MetricAlarm{},
-		PerAccount: map[string]*cloudwatch.Dashboard{}, DashboardName: DashboardName(args.Environment),
+		Links: map[string]*oam.Link{}, PerAccount: map[string]*cloudwatch.Dashboard{},
+		DashboardName: DashboardName(args.Environment),
 	}
 	b := &dashboardBuilder{ctx: ctx, d: d, name: name, args: args}
 	b.split()
@@ -90,7 +88,7 @@ func NewDashboard(ctx *pulumi.Context, name string, args *DashboardArgs, opts ..
 	}, d, opts...); err != nil {
 		return nil, err
 	}
-	for _, step := range []func() error{b.oam, b.mirrors, b.dashboards} {
+	for _, step := range []func() error{b.oam, b.dashboards} {
 		if err := step(); err != nil {
 			return nil, fmt.Errorf("dashboard %q: %w", name, err)
 		}
@@ -220,66 +218,25 @@ func (b *dashboardBuilder) oam() error {
 	return nil
 }
 
-// MirrorName is the name of the monitoring account's copy of an alarm.
-func MirrorName(s AlarmSpec, env string) string {
-	return fmt.Sprintf("%s-%s-mirror-%s", s.Network, s.Key, env)
-}
-
-// mirrors copies the other accounts' alarms into the monitoring account:
-// alarms are not shared through OAM, but an alarm there may watch a source
-// account's metric (a metric query with its accountId).
-func (b *dashboardBuilder) mirrors() error {
-	if !b.crossAccount() {
-		return nil
-	}
-	for _, o := range b.others {
-		for _, n := range o.Networks {
-			for _, s := range n.Alarms.Specs {
-				name := MirrorName(s, b.args.Environment)
-				alarm, err := cloudwatch.NewMetricAlarm(b.ctx, b.child(b.mon, "mirror-"+n.Name+"-"+s.Key), &cloudwatch.MetricAlarmArgs{
-					Name: pulumi.String(name),
-					AlarmDescription: pulumi.String(fmt.Sprintf("Copy of %s (account %s) for the %s dashboard; that alarm notifies. %s",
-						s.Name, o.AccountID, b.d.DashboardName, s.Description)),
-					MetricQueries: cloudwatch.MetricAlarmMetricQueryArray{&cloudwatch.MetricAlarmMetricQueryArgs{
-						Id:         pulumi.String("m"),
-						AccountId:  pulumi.String(o.AccountID),
-						ReturnData: pulumi.Bool(true),
-						Metric: &cloudwatch.MetricAlarmMetricQueryMetricArgs{
-							Namespace:  pulumi.String(Namespace),
-							MetricName: pulumi.String(s.Metric.Name),
-							Period:     pulumi.Int(MetricPeriod),
-							Stat:       pulumi.String("Sum"),
-						},
-					}},
-					EvaluationPeriods:  pulumi.Int(EvaluationPeriods),
-					DatapointsToAlarm:  pulumi.Int(DatapointsToAlarm),
-					Threshold:          pulumi.Float64(s.Threshold),
-					ComparisonOperator: pulumi.String("GreaterThanThreshold"),
-					TreatMissingData:   pulumi.String(TreatMissingData),
-					Tags:               sharedTags(name),
-				}, b.on(b.mon, pulumi.DependsOn([]pulumi.Resource{b.d.Links[o.Name]}))...)
-				if err != nil {
-					return err
-				}
-				b.d.Mirrors[n.Name+"-"+s.Key] = alarm
-			}
-		}
-	}
-	return nil
-}
-
 // panel is one network's row on a dashboard.
 type panel struct {
 	network string
-	// accountID is set when the metrics live in another account.
-	accountID string
-	metrics   []PeerMetric
-	specs     []AlarmSpec
-	alarms    []pulumi.StringOutput // alarm ARNs, in specs order
+	// accountID and accountName are set when the metrics live in another
+	// account (whose first network names its dashboard).
+	accountID   string
+	accountName string
+	metrics     []PeerMetric
+	specs       []AlarmSpec
+	alarms      []pulumi.StringOutput // alarm ARNs, in specs order
 }
 
-// dashboards creates the main dashboard and, without cross-account
-// observability, one per other account.
+// dashboards creates the main dashboard in the monitoring account and one
+// in every other account. With cross-account observability the main one
+// also graphs the other accounts' metrics (metric widgets name their
+// account); alarm states stay with each account's own dashboard, because
+// OAM shares metrics and not alarms, and an alarm in the monitoring account
+// on another account's metric would need CloudWatch's older cross-account
+// sharing roles.
 func (b *dashboardBuilder) dashboards() error {
 	var main []panel
 	for _, n := range b.mon.Networks {
@@ -288,25 +245,25 @@ func (b *dashboardBuilder) dashboards() error {
 	if b.crossAccount() {
 		for _, o := range b.others {
 			for _, n := range o.Networks {
-				p := panel{network: n.Name, accountID: o.AccountID, metrics: n.Alarms.Metrics, specs: n.Alarms.Specs}
-				for _, s := range n.Alarms.Specs {
-					p.alarms = append(p.alarms, b.d.Mirrors[n.Name+"-"+s.Key].Arn)
-				}
-				main = append(main, p)
+				main = append(main, panel{network: n.Name, accountID: o.AccountID, accountName: o.Name, metrics: n.Alarms.Metrics, specs: n.Alarms.Specs})
 			}
 		}
 	}
 	note := ""
-	if !b.crossAccount() && len(b.others) > 0 {
-		note = "Networks in other accounts have their own dashboards:"
+	if len(b.others) > 0 {
+		if b.crossAccount() {
+			note = "Alarm states of networks in other accounts are on their accounts' dashboards:"
+		} else {
+			note = "Networks in other accounts have their own dashboards:"
+		}
 		for _, o := range b.others {
-			note += fmt.Sprintf(" `%s`", AccountDashboardName(o.Name, b.args.Environment))
+			note += fmt.Sprintf(" `%s` (account %s)", AccountDashboardName(o.Name, b.args.Environment), o.AccountID)
 		}
 		note += "."
 	}
 	var err error
 	b.d.Main, err = b.dashboard(b.mon, "dashboard", b.d.DashboardName, main, note)
-	if err != nil || b.crossAccount() {
+	if err != nil {
 		return err
 	}
 	for _, o := range b.others {
@@ -468,9 +425,15 @@ func renderDashboard(env, region string, panels []panel, alarmARNs [][]string, n
 				Properties: graph(fmt.Sprintf("%s%s: bytes to and from peers (5-min sum)", p.network, where), traffic, trafficLimit)},
 			widget{Type: "metric", X: 9, Y: y, Width: 9, Height: 6,
 				Properties: graph(fmt.Sprintf("%s%s: packets from peers rejected (5-min sum)", p.network, where), rejects, rejectLimit)},
-			widget{Type: "alarm", X: 18, Y: y, Width: 6, Height: 6,
-				Properties: alarmProperties{Title: p.network + " alarms", Alarms: alarmARNs[i], SortBy: "stateUpdatedTimestamp"}},
 		)
+		if len(alarmARNs[i]) > 0 {
+			body.Widgets = append(body.Widgets, widget{Type: "alarm", X: 18, Y: y, Width: 6, Height: 6,
+				Properties: alarmProperties{Title: p.network + " alarms", Alarms: alarmARNs[i], SortBy: "stateUpdatedTimestamp"}})
+		} else {
+			body.Widgets = append(body.Widgets, widget{Type: "text", X: 18, Y: y, Width: 6, Height: 6,
+				Properties: textProperties{Markdown: fmt.Sprintf("**%s alarms** are in account %s: see `%s` there. "+
+					"The lines on the graphs are their thresholds.", p.network, p.accountID, AccountDashboardName(p.accountName, env))}})
+		}
 		y += 6
 	}
 	out, err := json.Marshal(body)

@@ -65,14 +65,10 @@ func peerMetricNames(network, peer, env, acct string) []string {
 	return out
 }
 
-func alarmARNs(acct, network, peer, env string, mirror bool) []string {
+func alarmARNs(acct, network, peer, env string) []string {
 	var out []string
 	for _, s := range observability.PeerAlarmSpecs(network, peer, env, 1, 1) {
-		name := s.Name
-		if mirror {
-			name = observability.MirrorName(s, env)
-		}
-		out = append(out, fmt.Sprintf("arn:aws:cloudwatch:us-east-1:%s:alarm:%s", acct, name))
+		out = append(out, fmt.Sprintf("arn:aws:cloudwatch:us-east-1:%s:alarm:%s", acct, s.Name))
 	}
 	return out
 }
@@ -86,18 +82,20 @@ func sorted(parts ...[]string) []string {
 	return out
 }
 
-// With cross-account observability (the default), the dashboard in the
-// monitoring account shows every network: the other account's metrics
-// through the OAM sink and link (accountId on each metric line), its alarms
-// through mirrored alarms.
+// With cross-account observability (opt-in), the dashboard in the
+// monitoring account graphs every network: the other account's metrics
+// through the OAM sink and link (accountId on each metric line). Alarm
+// states stay in each account (OAM shares metrics, not alarms), so the
+// other account keeps a dashboard of its own and no alarm in the
+// monitoring account watches another account's metric.
 func TestCrossAccountDashboard(t *testing.T) {
 	tests := []struct {
 		name        string
 		extra       []string
 		mon, source string
 	}{
-		{"monitoring trading (first network)", nil, "trading", "analytics"},
-		{"monitoring analytics", []string{"peerctl:dashboard: {monitoringNetwork: analytics}"}, "analytics", "trading"},
+		{"monitoring trading (first network)", []string{"peerctl:dashboard: {crossAccount: true}"}, "trading", "analytics"},
+		{"monitoring analytics", []string{"peerctl:dashboard: {crossAccount: true, monitoringNetwork: analytics}"}, "analytics", "trading"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,22 +135,10 @@ func TestCrossAccountDashboard(t *testing.T) {
 				t.Errorf("%d sinks and links, want one of each", n)
 			}
 
-			// Mirrors of the source account's alarms, in the monitoring account.
-			mirrors := p.In(obstest.AlarmType, tt.mon)
-			var mirrored int
-			for _, m := range mirrors {
-				if m.Parent != comp.URN {
-					continue
+			for _, a := range p.OfType(obstest.AlarmType) {
+				if a.Inputs["metricQueries"] != nil || a.Parent == comp.URN {
+					t.Errorf("alarm %s watches another account's metric; that needs CloudWatch's cross-account sharing roles, not OAM", a.Name)
 				}
-				mirrored++
-				q := obstest.Obj(obstest.List(m.Inputs["metricQueries"])[0])
-				if q["accountId"] != srcAcct || m.Inputs["alarmActions"] != nil || m.Inputs["okActions"] != nil ||
-					!obstest.DependsOn(m, link.URN) || m.Provider != p.Provider(tt.mon) {
-					t.Errorf("mirror %s: query %v actions %v depends %v", m.Name, q, m.Inputs["alarmActions"], m.DependsOn)
-				}
-			}
-			if mirrored != 3 {
-				t.Errorf("%d mirrored alarms, want the source network's 3", mirrored)
 			}
 
 			dash := p.Must(t, obstest.DashboardType, tt.mon+"-peering-dashboard-dashboard")
@@ -164,12 +150,18 @@ func TestCrossAccountDashboard(t *testing.T) {
 			if !slices.Equal(metrics, wantMetrics) {
 				t.Errorf("dashboard metrics = %v\nwant %v", metrics, wantMetrics)
 			}
-			wantAlarms := sorted(alarmARNs(monAcct, tt.mon, tt.source, "dev", false), alarmARNs(monAcct, tt.source, tt.mon, "dev", true))
-			if !slices.Equal(alarms, wantAlarms) {
-				t.Errorf("dashboard alarms = %v\nwant %v", alarms, wantAlarms)
+			if want := sorted(alarmARNs(monAcct, tt.mon, tt.source, "dev")); !slices.Equal(alarms, want) {
+				t.Errorf("dashboard alarms = %v\nwant only the monitoring account's %v", alarms, want)
 			}
-			if n := len(p.OfType(obstest.DashboardType)); n != 1 {
-				t.Errorf("%d dashboards, want 1", n)
+			other := p.Must(t, obstest.DashboardType, tt.source+"-peering-dashboard-dashboard")
+			if other.String("dashboardName") != "vpc-peering-dashboard-"+tt.source+"-dev" || other.Provider != p.Provider(tt.source) {
+				t.Errorf("the source account's dashboard %v is on %s", other.Inputs["dashboardName"], other.Provider)
+			}
+			if _, alarms := dashboardContents(t, other); !slices.Equal(alarms, sorted(alarmARNs(srcAcct, tt.source, tt.mon, "dev"))) {
+				t.Errorf("the source account's dashboard shows alarms %v", alarms)
+			}
+			if n := len(p.OfType(obstest.DashboardType)); n != 2 {
+				t.Errorf("%d dashboards, want the main one and the source account's", n)
 			}
 			if p.Outputs["dashboardName"] != "vpc-peering-dashboard-dev" {
 				t.Errorf("dashboardName output = %v", p.Outputs["dashboardName"])
@@ -178,10 +170,10 @@ func TestCrossAccountDashboard(t *testing.T) {
 	}
 }
 
-// Without cross-account observability each account has its own dashboard
-// of its own metrics and alarms, and there is no OAM.
+// Without cross-account observability (the default) each account has its
+// own dashboard of its own metrics and alarms, and there is no OAM.
 func TestPerAccountDashboards(t *testing.T) {
-	p := obstest.Build(t, obstest.TwoAccounts("peerctl:dashboard: {crossAccount: false}"), "dev")
+	p := obstest.Build(t, obstest.TwoAccounts(), "dev")
 	if n := len(p.OfType(obstest.SinkType)) + len(p.OfType(obstest.SinkPolicyType)) + len(p.OfType(obstest.LinkType)); n != 0 {
 		t.Errorf("%d OAM resources without crossAccount", n)
 	}
@@ -203,19 +195,19 @@ func TestPerAccountDashboards(t *testing.T) {
 		if want := sorted(peerMetricNames(tt.network, tt.peer, "dev", "")); !slices.Equal(metrics, want) {
 			t.Errorf("%s metrics = %v, want %v", tt.name, metrics, want)
 		}
-		if want := sorted(alarmARNs(accountOf[tt.network], tt.network, tt.peer, "dev", false)); !slices.Equal(alarms, want) {
+		if want := sorted(alarmARNs(accountOf[tt.network], tt.network, tt.peer, "dev")); !slices.Equal(alarms, want) {
 			t.Errorf("%s alarms = %v, want %v", tt.name, alarms, want)
 		}
 	}
 	for _, a := range p.OfType(obstest.AlarmType) {
 		if a.Inputs["metricQueries"] != nil {
-			t.Errorf("alarm %s is a cross-account mirror", a.Name)
+			t.Errorf("alarm %s watches another account's metric", a.Name)
 		}
 	}
 }
 
 // When every network is in one account there is nothing to share: no OAM,
-// no mirrors, one dashboard with every network.
+// one dashboard with every network.
 func TestSingleAccountDashboard(t *testing.T) {
 	tests := []struct {
 		name string
@@ -223,7 +215,7 @@ func TestSingleAccountDashboard(t *testing.T) {
 	}{
 		{"equal account ids", obstest.OneAccount()},
 		{"same credentials", "config: {}\n"},
-		{"same account, crossAccount off", obstest.OneAccount("peerctl:dashboard: {crossAccount: false}")},
+		{"same account, crossAccount on", obstest.OneAccount("peerctl:dashboard: {crossAccount: true}")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -246,7 +238,7 @@ func TestSingleAccountDashboard(t *testing.T) {
 			}
 			for _, a := range p.OfType(obstest.AlarmType) {
 				if a.Inputs["metricQueries"] != nil {
-					t.Errorf("alarm %s is a cross-account mirror", a.Name)
+					t.Errorf("alarm %s watches another account's metric", a.Name)
 				}
 			}
 		})

@@ -120,7 +120,8 @@ func (a *FlowLogsArgs) sourceConditions(sourceARN string) iamdoc.Conditions {
 
 // FlowLogDeliveryGrants are the bucket policy statements for VPC flow log delivery
 // to bucket (AWS: flow-logs-s3-permissions): write under AWSLogs/<account>/
-// with the bucket owner in full control, and read the bucket's ACL and list
+// (and its Hive-style form AWSLogs/aws-account-id=<account>/, AWS:
+// flow-logs-s3-path) with the bucket owner in full control, and read the bucket's ACL and list
 // it, in both cases only on behalf of this account's log deliveries.
 func FlowLogDeliveryGrants(partition, region, accountID, bucket string) []iamdoc.Statement {
 	arn := BucketARN(partition, bucket)
@@ -136,8 +137,15 @@ func FlowLogDeliveryGrants(partition, region, accountID, bucket string) []iamdoc
 	return []iamdoc.Statement{
 		{
 			Sid: "AWSLogDeliveryWrite", Effect: iamdoc.Allow, Principal: iamdoc.Services(logDeliveryService),
-			Action:   []string{"s3:PutObject"},
-			Resource: []string{fmt.Sprintf("%s/AWSLogs/%s/*", arn, accountID)}, Condition: write,
+			Action: []string{"s3:PutObject"},
+			// With Hive-compatible partitions (which we turn on) AWS writes
+			// under AWSLogs/aws-account-id=<account>/; the plain prefix is
+			// the documented one. Both are this account's prefix only.
+			Resource: []string{
+				fmt.Sprintf("%s/AWSLogs/%s/*", arn, accountID),
+				fmt.Sprintf("%s/AWSLogs/aws-account-id=%s/*", arn, accountID),
+			},
+			Condition: write,
 		},
 		{
 			Sid: "AWSLogDeliveryCheck", Effect: iamdoc.Allow, Principal: iamdoc.Services(logDeliveryService),
@@ -221,15 +229,22 @@ func (f *FlowLogs) toCloudWatch(ctx *pulumi.Context, name string, args *FlowLogs
 	if err != nil {
 		return err
 	}
-	// The log group exists (we create it), so the role needs neither
-	// logs:CreateLogGroup nor logs:DescribeLogGroups, which AWS's example
-	// policy grants on "*".
+	// The log group exists (we create it), so the role needs no
+	// logs:CreateLogGroup. AWS's documented policy also grants
+	// logs:DescribeLogGroups, which the service may call to check the
+	// destination; it is read-only and cannot be scoped to one group, so it
+	// is granted on this account's log groups in this region, not on "*".
 	policy := group.Arn.ApplyT(func(arn string) (string, error) {
 		return iamdoc.New(iamdoc.Statement{
 			Sid:      "DeliverToLogGroup",
 			Effect:   iamdoc.Allow,
 			Action:   []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"},
 			Resource: []string{arn, arn + ":*"},
+		}, iamdoc.Statement{
+			Sid:      "FindLogGroup",
+			Effect:   iamdoc.Allow,
+			Action:   []string{"logs:DescribeLogGroups"},
+			Resource: []string{fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", p, args.Region, args.AccountID)},
 		}).JSON()
 	}).(pulumi.StringOutput)
 	f.RolePolicy, err = iam.NewRolePolicy(ctx, name+"-role-policy", &iam.RolePolicyArgs{

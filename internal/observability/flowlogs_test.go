@@ -69,6 +69,29 @@ func TestFlowLogToS3(t *testing.T) {
 				if !slices.Equal(transitions, tt.transitions) {
 					t.Errorf("transitions = %v, want %v", transitions, tt.transitions)
 				}
+				rules := lc.Inputs["rules"].([]any)
+				if tt.versioning {
+					markers := obstest.Obj(obstest.Obj(rules[len(rules)-1])["expiration"])
+					if len(rules) != 2 || markers["expiredObjectDeleteMarker"] != true || markers["days"] != nil {
+						t.Errorf("a versioned bucket needs a second rule removing expired delete markers, got %v", rules)
+					}
+				} else if len(rules) != 1 {
+					t.Errorf("lifecycle rules = %v, want one", rules)
+				}
+				// Without forceDestroy, destroy keeps the bucket and every
+				// setting protecting it (not a bare bucket full of logs).
+				kept := 0
+				for _, r := range p.Resources {
+					if r.Parent == bucketComp.URN {
+						kept++
+						if r.RetainOnDelete != !tt.forceDestroy {
+							t.Errorf("%s retainOnDelete = %v, want %v", r.Name, r.RetainOnDelete, !tt.forceDestroy)
+						}
+					}
+				}
+				if kept < 6 {
+					t.Errorf("only %d resources under the bucket component", kept)
+				}
 				_, versioned := p.Named(obstest.VersioningType, n+"-flow-logs-bucket-versioning")
 				if versioned != tt.versioning || (rule["noncurrentVersionExpiration"] != nil) != tt.versioning {
 					t.Errorf("versioning %v (noncurrent expiration %v), want %v", versioned, rule["noncurrentVersionExpiration"], tt.versioning)
@@ -157,7 +180,8 @@ func TestFlowLogBucketPolicyGrantsLogDelivery(t *testing.T) {
 			resources []string
 			acl       bool
 		}{
-			{[]string{"s3:PutObject"}, []string{arn + "/AWSLogs/" + acct + "/*"}, true},
+			// Hive-compatible partitions put files under aws-account-id=<acct>.
+			{[]string{"s3:PutObject"}, []string{arn + "/AWSLogs/" + acct + "/*", arn + "/AWSLogs/aws-account-id=" + acct + "/*"}, true},
 			{[]string{"s3:GetBucketAcl", "s3:ListBucket"}, []string{arn}, false},
 		} {
 			st := doc.Statement[slices.IndexFunc(doc.Statement, func(x iamdoc.ParsedStatement) bool { return slices.Equal(x.Action, s.actions) })]
@@ -206,9 +230,11 @@ func TestFlowLogToCloudWatch(t *testing.T) {
 				}
 				rp := p.Must(t, obstest.RolePolicyType, n+"-flow-logs-role-policy")
 				perms := policyOf(t, p, rp).Statement
-				if rp.String("role") != role.ID || len(perms) != 1 ||
+				if rp.String("role") != role.ID || len(perms) != 2 ||
 					!slices.Equal(perms[0].Action, []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}) ||
-					!slices.Equal(perms[0].Resource, []string{groupARN, groupARN + ":*"}) {
+					!slices.Equal(perms[0].Resource, []string{groupARN, groupARN + ":*"}) ||
+					!slices.Equal(perms[1].Action, []string{"logs:DescribeLogGroups"}) ||
+					!slices.Equal(perms[1].Resource, []string{fmt.Sprintf("arn:aws:logs:us-east-1:%s:log-group:*", acct)}) {
 					t.Errorf("%s = %+v on role %v", rp.Name, perms, rp.Inputs["role"])
 				}
 

@@ -120,7 +120,11 @@ func (a *LogBucketArgs) validate() error {
 }
 
 func (b *LogBucket) build(ctx *pulumi.Context, name string, args *LogBucketArgs) error {
-	parent := pulumi.Parent(b)
+	// Without forceDestroy (prod) the bucket outlives `destroy` because it
+	// holds logs. Its children are kept with it: deleting them first would
+	// leave the audit logs in a bucket without the TLS-only policy, public
+	// access block and lifecycle, and the destroy half done.
+	parent := pulumi.Composite(pulumi.Parent(b), pulumi.RetainOnDelete(!args.ForceDestroy))
 	kv := []string{}
 	for k, v := range args.Tags {
 		kv = append(kv, k, v)
@@ -212,16 +216,27 @@ func (b *LogBucket) lifecycle(ctx *pulumi.Context, name string, args *LogBucketA
 			DaysAfterInitiation: pulumi.Int(7),
 		},
 	}
+	rules := s3.BucketLifecycleConfigurationV2RuleArray{rule}
 	if args.Versioning {
 		rule.NoncurrentVersionExpiration = &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
 			NoncurrentDays: pulumi.Int(NoncurrentDays),
 		}
+		// On a versioned bucket, expiring an object leaves a delete marker;
+		// once its noncurrent versions are gone the marker is all that is
+		// left. S3 removes such markers only when a rule says so, and that
+		// rule cannot also expire by age, hence a rule of its own.
+		rules = append(rules, &s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id:         pulumi.String("remove-expired-delete-markers"),
+			Status:     pulumi.String("Enabled"),
+			Filter:     &s3.BucketLifecycleConfigurationV2RuleFilterArgs{},
+			Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{ExpiredObjectDeleteMarker: pulumi.Bool(true)},
+		})
 	}
 	// A lifecycle configuration on a versioned bucket must follow the
 	// versioning configuration, or S3 may apply it to the wrong state.
 	_, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", &s3.BucketLifecycleConfigurationV2Args{
 		Bucket: b.Bucket.ID(),
-		Rules:  s3.BucketLifecycleConfigurationV2RuleArray{rule},
-	}, pulumi.Parent(b), pulumi.DependsOn(after))
+		Rules:  rules,
+	}, pulumi.Parent(b), pulumi.RetainOnDelete(!args.ForceDestroy), pulumi.DependsOn(after))
 	return err
 }

@@ -89,7 +89,7 @@ func nameTags(name string, kv ...string) pulumi.StringMap {
 }
 
 // sharedTags mark resources that serve every network (the OAM sink and
-// links, mirrored alarms): CostCenter=shared, as for the peering itself.
+// links): CostCenter=shared, as for the peering itself.
 func sharedTags(name string) pulumi.StringMap {
 	return nameTags(name, "CostCenter", tags.SharedCostCenter)
 }

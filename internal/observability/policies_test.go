@@ -151,7 +151,7 @@ func TestResourcesAreParentedProvidedAndNamed(t *testing.T) {
 func TestTaggableResourcesHaveNameTags(t *testing.T) {
 	taggable := []string{obstest.BucketType, obstest.FlowLogType, obstest.LogGroupType, obstest.RoleType, obstest.TopicType,
 		obstest.AlarmType, obstest.KeyType, obstest.SinkType, obstest.LinkType, obstest.RuleType}
-	p := obstest.Build(t, obstest.TwoAccounts(), "dev")
+	p := obstest.Build(t, obstest.TwoAccounts("peerctl:dashboard: {crossAccount: true}"), "dev")
 	for _, typ := range taggable {
 		rs := p.OfType(typ)
 		if len(rs) == 0 {

@@ -40,6 +40,7 @@ type record struct {
 	componentProviders map[string]string // package -> provider URN, for components
 	dependsOn          []string
 	ignoreChanges      []string
+	retainOnDelete     bool
 	inputs             resource.PropertyMap
 }
 
@@ -57,6 +58,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		rec.parent = rpc.GetParent()
 		rec.dependsOn = slices.Clone(rpc.GetDependencies())
 		rec.ignoreChanges = slices.Clone(rpc.GetIgnoreChanges())
+		rec.retainOnDelete = rpc.GetRetainOnDelete()
 		if len(rpc.GetProviders()) > 0 {
 			rec.componentProviders = map[string]string{}
 			for pkg, ref := range rpc.GetProviders() {
@@ -263,12 +265,22 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 }
 
 // accountOf is the account a provider is pinned to, if the plan can tell.
+// Otherwise it is a placeholder that, like a real account, is shared by
+// providers with the same credentials: UnknownAccountID for the default
+// chain, and one derived from the profile for a named profile.
 func accountOf(provider *record) string {
 	if provider == nil {
 		return UnknownAccountID
 	}
 	if v, ok := provider.inputs["allowedAccountIds"]; ok && v.IsArray() && len(v.ArrayValue()) == 1 {
 		return v.ArrayValue()[0].StringValue()
+	}
+	if v, ok := provider.inputs["profile"]; ok && v.IsString() && v.StringValue() != "" {
+		digits := ""
+		for _, c := range hexID("profile:"+v.StringValue(), 32) {
+			digits += fmt.Sprint(int(c) % 10)
+		}
+		return "0000" + digits[:8]
 	}
 	return UnknownAccountID
 }

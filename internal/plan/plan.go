@@ -53,8 +53,10 @@ type Resource struct {
 	Provider  string   `json:"provider"`
 	DependsOn []string `json:"dependsOn"`
 	// IgnoreChanges lists inputs whose drift Pulumi ignores, if any.
-	IgnoreChanges []string       `json:"ignoreChanges,omitempty"`
-	Inputs        map[string]any `json:"inputs"`
+	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
+	// RetainOnDelete means destroy leaves the resource in AWS.
+	RetainOnDelete bool           `json:"retainOnDelete,omitempty"`
+	Inputs         map[string]any `json:"inputs"`
 }
 
 // Build runs stack.Define for cfg under mocks and returns the plan.
@@ -109,9 +111,10 @@ func (m *Mocks) resources() []Resource {
 		r := Resource{
 			URN: rec.urn, Type: rec.typ, Name: rec.name, ID: rec.id,
 			Parent: rec.parent, Provider: rec.provider,
-			DependsOn:     sortedUnique(rec.dependsOn),
-			IgnoreChanges: rec.ignoreChanges,
-			Inputs:        propertyMap(rec.inputs),
+			DependsOn:      sortedUnique(rec.dependsOn),
+			IgnoreChanges:  rec.ignoreChanges,
+			RetainOnDelete: rec.retainOnDelete,
+			Inputs:         propertyMap(rec.inputs),
 		}
 		switch {
 		case rec.custom && rec.provider != "":

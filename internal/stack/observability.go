@@ -36,7 +36,7 @@ const DashboardComponentName = "peering-dashboard"
 //
 // Per network, in its account: FlowLogs (<network>-flow-logs) and PeerAlarms
 // (<network>-peer-alarms). Per account (networks grouped by
-// config.AccountGroups): Compliance (<first network>-compliance). Across
+// the account id each provider resolved to): Compliance (<first network>-compliance). Across
 // accounts: the Dashboard (peering-dashboard), held by the account of
 // dashboard.monitoringNetwork.
 func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) error {
@@ -87,7 +87,7 @@ func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) err
 		alarms[n.Name] = pa
 	}
 
-	groups := cfg.AccountGroups()
+	groups := accountGroups(cfg, r)
 	dash, err := newDashboard(ctx, cfg, r, groups, alarms)
 	if err != nil {
 		return err
@@ -131,6 +131,27 @@ func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) err
 	r.Outputs[OutputConfigRuleNames] = ruleNames
 	r.Outputs[OutputConfigRecorderNames] = recorders
 	return nil
+}
+
+// accountGroups partitions the networks by the account id their provider
+// resolved to (configured, or asked of STS), in configuration order. The
+// account-wide singletons — the AWS Config recorder and delivery channel,
+// the OAM sink and links — must follow the real account: two networks in one
+// account behind different profiles are still one account.
+func accountGroups(cfg *config.Config, r *Result) []config.AccountGroup {
+	var groups []config.AccountGroup
+	index := map[string]int{}
+	for _, n := range cfg.Networks {
+		id := r.Accounts[n.Name].ID
+		i, ok := index[id]
+		if !ok {
+			i = len(groups)
+			index[id] = i
+			groups = append(groups, config.AccountGroup{})
+		}
+		groups[i].Networks = append(groups[i].Networks, n)
+	}
+	return groups
 }
 
 // newDashboard registers the dashboard over every account group. An

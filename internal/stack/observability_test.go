@@ -36,8 +36,7 @@ func TestObservabilityOutputs(t *testing.T) {
 				if got := obstest.Obj(o[stack.OutputFlowLogGroups])[n]; got != observability.FlowLogGroupName(n, s) {
 					t.Errorf("flowLogGroups[%s] = %v", n, got)
 				}
-				// alarmNames: the network's own alarms, in its account (not the
-				// monitoring account's mirrors of them).
+				// alarmNames: the network's own alarms, in its account.
 				var own []string
 				comp := p.Must(t, observability.PeerAlarmsType, n+"-peer-alarms")
 				for _, a := range p.In(obstest.AlarmType, n) {
