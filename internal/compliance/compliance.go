@@ -19,8 +19,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/peerctl/peerctl/internal/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability"
-	"github.com/peerctl/peerctl/internal/observability/iamdoc"
 	"github.com/peerctl/peerctl/internal/tags"
 )
 

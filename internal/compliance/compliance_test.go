@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/peerctl/peerctl/internal/compliance"
+	"github.com/peerctl/peerctl/internal/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability"
-	"github.com/peerctl/peerctl/internal/observability/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability/obstest"
 	"github.com/peerctl/peerctl/internal/plan"
 )

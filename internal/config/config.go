@@ -37,6 +37,7 @@ type Config struct {
 	Tags          map[string]string
 	Quotas        Quotas
 	Observability Observability
+	Endpoints     Endpoints
 }
 
 // Network is one VPC in one account.

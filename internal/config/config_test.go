@@ -209,7 +209,7 @@ func TestValidationErrors(t *testing.T) {
 		{"wrong type", net(`name: analytics, cidr: 10.1.0.0/16, costCenter: a, azCount: three`),
 			nil, `peerctl:networks[1].azCount: must be a whole number, not a string`},
 		{"unknown key", "config:\n  peerctl:networkz: []\n",
-			nil, `peerctl:networkz: is not a peerctl setting (known keys: peerctl:alarms, peerctl:compliance, peerctl:dashboard, peerctl:environment, peerctl:flowLogs, peerctl:networks, peerctl:peerings, peerctl:quotas, peerctl:region, peerctl:tags)`},
+			nil, `peerctl:networkz: is not a peerctl setting (known keys: peerctl:alarms, peerctl:compliance, peerctl:dashboard, peerctl:endpoints, peerctl:environment, peerctl:flowLogs, peerctl:networks, peerctl:peerings, peerctl:quotas, peerctl:region, peerctl:tags)`},
 		{"aws namespace", "config:\n  aws:region: us-west-2\n",
 			nil, `aws:region: is not used: peerctl configures one AWS provider per network; set peerctl:region and each network's account instead`},
 		{"bad environment", "config:\n  peerctl:environment: Prod_1\n",
@@ -320,5 +320,30 @@ func TestLoadStackFileNotFound(t *testing.T) {
 	_, err := LoadStackFile(t.TempDir() + "/Pulumi.nope.yaml")
 	if !errors.Is(err, ErrStackFileNotFound) {
 		t.Fatalf("error = %v, want ErrStackFileNotFound", err)
+	}
+}
+
+func TestEndpointSettings(t *testing.T) {
+	c, err := parseYAML(t, "config: {}\n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !*c.Endpoints.RestrictToStackAccounts || len(c.Endpoints.AllowS3Resources) != 0 {
+		t.Errorf("default endpoints = %+v", c.Endpoints)
+	}
+	tests := []struct {
+		yaml string
+		want string
+	}{
+		{`peerctl:endpoints: {allowS3Resources: ["s3://bucket"]}`,
+			`peerctl:endpoints.allowS3Resources[0]: "s3://bucket" is not an S3 bucket or object ARN like arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*`},
+		{`peerctl:endpoints: {restrictToStackAccounts: false, allowS3Resources: ["arn:aws:s3:::b1/*"]}`,
+			`peerctl:endpoints.allowS3Resources: has no effect with restrictToStackAccounts false (the endpoints then allow every bucket)`},
+	}
+	for _, tt := range tests {
+		_, err := parseYAML(t, "config:\n  "+tt.yaml+"\n", nil)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error = %v, want %q", tt.yaml, err, tt.want)
+		}
 	}
 }

@@ -30,6 +30,7 @@ type spec struct {
 	Alarms      Alarms
 	Dashboard   Dashboard
 	Compliance  Compliance
+	Endpoints   Endpoints
 }
 
 type networkSpec struct {
@@ -101,6 +102,9 @@ var keyDecoders = map[string]func(s *spec, field, value string, p *problems){
 	},
 	"compliance": func(s *spec, field, v string, p *problems) {
 		decodeObject(field, v, &s.Compliance, p)
+	},
+	"endpoints": func(s *spec, field, v string, p *problems) {
+		decodeObject(field, v, &s.Endpoints, p)
 	},
 }
 

@@ -33,6 +33,9 @@ type NetworkArgs struct {
 	Subnets     []Subnet
 	// Peers are the networks this one is peered with, sorted by name.
 	Peers []netplan.Peer
+	// EndpointPerimeter, when set, limits the gateway endpoints to these
+	// accounts' resources; nil keeps AWS's full-access default policy.
+	EndpointPerimeter *EndpointPerimeter
 }
 
 // Network is a VPC and everything inside it.

@@ -11,8 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/peerctl/peerctl/internal/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability/flowfilter"
-	"github.com/peerctl/peerctl/internal/observability/iamdoc"
 )
 
 // Peer is a network this one is peered with.

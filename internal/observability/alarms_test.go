@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/peerctl/peerctl/internal/config/configtest"
+	"github.com/peerctl/peerctl/internal/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability"
 	"github.com/peerctl/peerctl/internal/observability/flowfilter"
-	"github.com/peerctl/peerctl/internal/observability/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability/obstest"
 	"github.com/peerctl/peerctl/internal/plan"
 )

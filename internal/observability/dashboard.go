@@ -9,7 +9,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/oam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/peerctl/peerctl/internal/observability/iamdoc"
+	"github.com/peerctl/peerctl/internal/iamdoc"
 )
 
 // MetricResourceType is the only OAM resource type the links share.

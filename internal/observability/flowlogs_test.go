@@ -8,9 +8,9 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/peerctl/peerctl/internal/compliance"
+	"github.com/peerctl/peerctl/internal/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability"
 	"github.com/peerctl/peerctl/internal/observability/flowfilter"
-	"github.com/peerctl/peerctl/internal/observability/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability/obstest"
 	"github.com/peerctl/peerctl/internal/plan"
 )

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/peerctl/peerctl/internal/observability/iamdoc"
+	"github.com/peerctl/peerctl/internal/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability/obstest"
 	"github.com/peerctl/peerctl/internal/plan"
 )

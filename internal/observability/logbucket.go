@@ -6,7 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/peerctl/peerctl/internal/observability/iamdoc"
+	"github.com/peerctl/peerctl/internal/iamdoc"
 )
 
 // LogBucketArgs describe a bucket that AWS services deliver logs into.

@@ -184,8 +184,10 @@ func propertyValue(v resource.PropertyValue) any {
 	return fmt.Sprintf("[%s]", v.TypeString())
 }
 
-// decodeJSONString turns JSON-encoded objects back into objects: the SDK
-// sends nested provider settings (defaultTags, assumeRole) as JSON text.
+// decodeJSONString turns JSON-encoded objects back into objects, so the plan
+// shows them as nested JSON: the SDK sends nested provider settings
+// (defaultTags, assumeRole) as JSON text, and policy documents are JSON text
+// too. Reviewers read them, and policies query them, as objects.
 func decodeJSONString(s string) any {
 	if !strings.HasPrefix(s, "{") || !strings.HasSuffix(s, "}") {
 		return s

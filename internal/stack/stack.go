@@ -45,8 +45,9 @@ func Define(ctx *pulumi.Context, cfg *config.Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	perimeter := endpointPerimeter(cfg, r.Accounts)
 	for _, n := range cfg.Networks {
-		net, err := newNetwork(ctx, cfg, n, azs[n.Name], r.Accounts[n.Name])
+		net, err := newNetwork(ctx, cfg, n, azs[n.Name], r.Accounts[n.Name], perimeter)
 		if err != nil {
 			return nil, err
 		}
@@ -69,7 +70,21 @@ func Define(ctx *pulumi.Context, cfg *config.Config) (*Result, error) {
 	return r, nil
 }
 
-func newNetwork(ctx *pulumi.Context, cfg *config.Config, n config.Network, azIDs []string, a *Account) (*network.Network, error) {
+// endpointPerimeter is what the gateway endpoints may reach: the resources of
+// every account in the stack (nil when the configuration turns it off).
+func endpointPerimeter(cfg *config.Config, accounts map[string]*Account) *network.EndpointPerimeter {
+	if r := cfg.Endpoints.RestrictToStackAccounts; r != nil && !*r {
+		return nil
+	}
+	p := &network.EndpointPerimeter{ExtraS3Resources: cfg.Endpoints.AllowS3Resources}
+	for _, n := range cfg.Networks {
+		p.Accounts = append(p.Accounts, accounts[n.Name].ID)
+	}
+	return p
+}
+
+func newNetwork(ctx *pulumi.Context, cfg *config.Config, n config.Network, azIDs []string, a *Account,
+	perimeter *network.EndpointPerimeter) (*network.Network, error) {
 	cidrs, err := netplan.Subnets(n.CIDR, len(azIDs), n.SubnetPrefixLength)
 	if err != nil {
 		return nil, fmt.Errorf("network %q: %w", n.Name, err)
@@ -88,6 +103,8 @@ func newNetwork(ctx *pulumi.Context, cfg *config.Config, n config.Network, azIDs
 		CIDR:        n.CIDR,
 		Subnets:     subnets,
 		Peers:       peers,
+
+		EndpointPerimeter: perimeter,
 	}, pulumi.Provider(a.Provider))
 }
 

@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"os"
@@ -326,6 +327,54 @@ func TestGatewayEndpointsOnEveryRouteTable(t *testing.T) {
 				t.Errorf("%s: service %v, type %v, route tables %v (want %v)", ep.Name, ep.Inputs["serviceName"], ep.Inputs["vpcEndpointType"], got, rts)
 			}
 		}
+	}
+}
+
+// The gateway endpoints reach only the stack's accounts' buckets and tables
+// (unless turned off): a workload cannot copy data out to another account's
+// bucket through them.
+func TestGatewayEndpointPerimeter(t *testing.T) {
+	d := buildFile(t, "Pulumi.dev.yaml", "dev", nil)
+	type statement struct {
+		Sid       string
+		Action    []string
+		Resource  []string
+		Condition map[string]map[string][]string
+	}
+	parse := func(r plan.Resource) []statement {
+		// The plan shows policy documents as JSON objects.
+		b, err := json.Marshal(r.Inputs["policy"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct{ Statement []statement }
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatalf("%s policy: %v", r.Name, err)
+		}
+		return doc.Statement
+	}
+	for _, n := range []string{"trading", "analytics"} {
+		s3 := parse(mustNamed(t, d, endpointType, n+"-s3-endpoint"))
+		if len(s3) != 1 || !slices.Equal(s3[0].Condition["StringEquals"]["aws:ResourceAccount"], []string{"111111111111", "222222222222"}) {
+			t.Errorf("%s S3 endpoint policy = %+v", n, s3)
+		}
+		ddb := parse(mustNamed(t, d, endpointType, n+"-dynamodb-endpoint"))
+		want := []string{"arn:aws:dynamodb:us-east-1:111111111111:table/*", "arn:aws:dynamodb:us-east-1:222222222222:table/*"}
+		if len(ddb) != 2 || !slices.Equal(ddb[0].Resource, want) || !slices.Contains(ddb[1].Action, "dynamodb:DescribeEndpoints") {
+			t.Errorf("%s DynamoDB endpoint policy = %+v", n, ddb)
+		}
+	}
+	open := buildYAML(t, "config:\n  peerctl:endpoints: {restrictToStackAccounts: false}\n")
+	for _, ep := range open.OfType(endpointType) {
+		if ep.Inputs["policy"] != nil {
+			t.Errorf("%s has a policy with the perimeter turned off", ep.Name)
+		}
+	}
+	extra := buildYAML(t, "config:\n  peerctl:endpoints: {allowS3Resources: [\"arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*\"]}\n")
+	s3 := parse(mustNamed(t, extra, endpointType, "trading-s3-endpoint"))
+	if len(s3) != 2 || !slices.Equal(s3[1].Resource, []string{"arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*"}) ||
+		!slices.Equal(s3[1].Action, []string{"s3:GetObject", "s3:ListBucket"}) {
+		t.Errorf("S3 endpoint policy with an allowed AWS bucket = %+v", s3)
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/peerctl/peerctl/internal/config"
-	"github.com/peerctl/peerctl/internal/observability/iamdoc"
+	"github.com/peerctl/peerctl/internal/iamdoc"
 	"github.com/peerctl/peerctl/internal/plan"
 )
 
