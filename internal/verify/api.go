@@ -40,10 +40,15 @@ type PublicAccessBlockAPI interface {
 	GetPublicAccessBlock(ctx context.Context, in *s3.GetPublicAccessBlockInput, optFns ...func(*s3.Options)) (*s3.GetPublicAccessBlockOutput, error)
 }
 
-// LogGroupAPI reads CloudWatch Logs groups.
-type LogGroupAPI interface {
-	DescribeLogGroups(ctx context.Context, in *cloudwatchlogs.DescribeLogGroupsInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeLogGroupsOutput, error)
-}
+// LogGroupAPI reads CloudWatch Logs groups (through the SDK's paginator).
+type LogGroupAPI = cloudwatchlogs.DescribeLogGroupsAPIClient
+
+// MetricFilterAPI reads a log group's metric filters.
+type MetricFilterAPI = cloudwatchlogs.DescribeMetricFiltersAPIClient
+
+// PrefixListAPI reads the AWS-managed prefix lists of the S3 and DynamoDB
+// gateway endpoints.
+type PrefixListAPI = ec2.DescribePrefixListsAPIClient
 
 // RecorderStatusAPI reads AWS Config recorder status.
 type RecorderStatusAPI interface {
@@ -69,7 +74,8 @@ type ProbeENIAPI interface {
 	DeleteNetworkInterface(ctx context.Context, in *ec2.DeleteNetworkInterfaceInput, optFns ...func(*ec2.Options)) (*ec2.DeleteNetworkInterfaceOutput, error)
 }
 
-// ENIDescriber is what the SDK's NetworkInterfaceAvailable waiter polls.
+// ENIDescriber is what the SDK's NetworkInterfaceAvailable waiter polls, and
+// what the cleanup asks for interfaces carrying the run's tag.
 type ENIDescriber = ec2.DescribeNetworkInterfacesAPIClient
 
 // InsightsPathAPI creates and deletes Reachability Analyzer paths.
@@ -84,7 +90,12 @@ type InsightsAnalysisAPI interface {
 	DeleteNetworkInsightsAnalysis(ctx context.Context, in *ec2.DeleteNetworkInsightsAnalysisInput, optFns ...func(*ec2.Options)) (*ec2.DeleteNetworkInsightsAnalysisOutput, error)
 }
 
-// AnalysisDescriber polls an analysis until it finishes.
+// PathDescriber finds the paths whose source is a probe interface, so that
+// the cleanup also deletes paths whose create call lost its answer.
+type PathDescriber = ec2.DescribeNetworkInsightsPathsAPIClient
+
+// AnalysisDescriber polls an analysis until it finishes, and lists a path's
+// analyses for the cleanup.
 type AnalysisDescriber = ec2.DescribeNetworkInsightsAnalysesAPIClient
 
 // Clients are one network's AWS clients, each seen through the narrow
@@ -93,10 +104,12 @@ type Clients struct {
 	Peerings       PeeringAPI
 	RouteTables    RouteTableAPI
 	SGRules        SecurityGroupRuleAPI
+	PrefixLists    PrefixListAPI
 	NACLs          NetworkACLAPI
 	FlowLogs       FlowLogAPI
 	Buckets        PublicAccessBlockAPI
 	LogGroups      LogGroupAPI
+	MetricFilters  MetricFilterAPI
 	Recorders      RecorderStatusAPI
 	RuleCompliance RuleComplianceAPI
 	Alarms         AlarmAPI
@@ -105,6 +118,7 @@ type Clients struct {
 	ENIs      ProbeENIAPI
 	ENIStatus ENIDescriber
 	Paths     InsightsPathAPI
+	PathList  PathDescriber
 	Analyses  InsightsAnalysisAPI
 	Analysis  AnalysisDescriber
 }
@@ -115,14 +129,16 @@ func NewClients(cfg aws.Config) Clients {
 	e := ec2.NewFromConfig(cfg)
 	cw := cloudwatch.NewFromConfig(cfg)
 	cs := configservice.NewFromConfig(cfg)
+	logs := cloudwatchlogs.NewFromConfig(cfg)
 	return Clients{
-		Peerings: e, RouteTables: e, SGRules: e, NACLs: e, FlowLogs: e,
+		Peerings: e, RouteTables: e, SGRules: e, PrefixLists: e, NACLs: e, FlowLogs: e,
 		Buckets:        s3.NewFromConfig(cfg),
-		LogGroups:      cloudwatchlogs.NewFromConfig(cfg),
+		LogGroups:      logs,
+		MetricFilters:  logs,
 		Recorders:      cs,
 		RuleCompliance: cs,
 		Alarms:         cw,
 		Dashboards:     cw,
-		ENIs:           e, ENIStatus: e, Paths: e, Analyses: e, Analysis: e,
+		ENIs:           e, ENIStatus: e, Paths: e, PathList: e, Analyses: e, Analysis: e,
 	}
 }

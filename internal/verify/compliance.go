@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	cwltypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	cstypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
 
@@ -114,8 +117,13 @@ func (v *verifier) checkConfigRules(ctx context.Context, n config.Network) []Res
 }
 
 // checkAlarms checks that every alarm exists, notifies the stack's topic,
-// and is not stuck in INSUFFICIENT_DATA for longer than the grace period,
-// which is what an alarm on a metric that never gets data does.
+// watches a metric that one of the network's flow-log metric filters
+// publishes, and is not stuck in INSUFFICIENT_DATA for longer than the grace
+// period, which is what an alarm on a metric that never gets data does.
+//
+// The alarms treat missing data as not breaching, so an alarm on a metric
+// nothing publishes sits in OK, not in INSUFFICIENT_DATA: only the metric
+// filters tell whether it can ever fire.
 func (v *verifier) checkAlarms(ctx context.Context, n config.Network) []Result {
 	if v.out.AlarmNames == nil {
 		return []Result{skipped(CheckAlarms, n.Name)}
@@ -134,6 +142,7 @@ func (v *verifier) checkAlarms(ctx context.Context, n config.Network) []Result {
 		}
 		alarms = append(alarms, page.MetricAlarms...)
 	}
+	published, filterProblem := v.publishedMetrics(ctx, n)
 	topic := v.out.AlarmTopicARNs[n.Name]
 	now := v.opts.Now()
 	var results []Result
@@ -149,9 +158,19 @@ func (v *verifier) checkAlarms(ctx context.Context, n config.Network) []Result {
 			results = append(results, result(CheckAlarms, subject, Fail, "does not notify %s (actions: %v)", topic, a.AlarmActions))
 			continue
 		}
+		if filterProblem != "" {
+			results = append(results, result(CheckAlarms, subject, Fail, "%s, so whether a metric filter feeds %s is unknown", filterProblem, strings.Join(alarmMetricNames(a), ", ")))
+			continue
+		}
+		if missing := unpublished(a, published); len(missing) > 0 {
+			results = append(results, result(CheckAlarms, subject, Fail,
+				"no metric filter on %s publishes %s: the alarm can never fire (missing data counts as %s); run peerctl up",
+				v.out.FlowLogGroups[n.Name], strings.Join(missing, ", "), missingDataWord(a)))
+			continue
+		}
 		since := aws.ToTime(a.StateUpdatedTimestamp)
 		age := now.Sub(since).Truncate(time.Second)
-		metric := fmt.Sprintf("%s/%s", aws.ToString(a.Namespace), aws.ToString(a.MetricName))
+		metric := strings.Join(alarmMetricNames(a), ", ")
 		switch a.StateValue {
 		case cwtypes.StateValueOk:
 			results = append(results, result(CheckAlarms, subject, Pass, "OK (%s)", metric))
@@ -168,6 +187,107 @@ func (v *verifier) checkAlarms(ctx context.Context, n config.Network) []Result {
 		}
 	}
 	return results
+}
+
+// metricKey names a metric as a metric filter publishes it: namespace,
+// name and the sorted dimension names.
+type metricKey struct {
+	namespace, name, dims string
+}
+
+func (k metricKey) String() string { return k.namespace + "/" + k.name }
+
+// publishedMetrics returns the metrics the metric filters on the network's
+// flow-log group publish, or why they cannot be read.
+func (v *verifier) publishedMetrics(ctx context.Context, n config.Network) (map[metricKey]string, string) {
+	group := v.out.FlowLogGroups[n.Name]
+	if group == "" {
+		return nil, fmt.Sprintf("no flow-log group for %s in the stack outputs (flowLogGroups)", n.Name)
+	}
+	out := map[metricKey]string{}
+	pages := cloudwatchlogs.NewDescribeMetricFiltersPaginator(v.clients(n.Name).MetricFilters,
+		&cloudwatchlogs.DescribeMetricFiltersInput{LogGroupName: aws.String(group)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		var notFound *cwltypes.ResourceNotFoundException
+		switch {
+		case errors.As(err, &notFound):
+			return nil, fmt.Sprintf("the flow-log group %s does not exist", group)
+		case err != nil:
+			return nil, fmt.Sprintf("cannot read the metric filters of %s: %s", group, apiReason("DescribeMetricFilters", err))
+		}
+		for _, f := range page.MetricFilters {
+			for _, t := range f.MetricTransformations {
+				k := metricKey{aws.ToString(t.MetricNamespace), aws.ToString(t.MetricName), joinSorted(slices.Collect(maps.Keys(t.Dimensions)))}
+				out[k] = aws.ToString(f.FilterName)
+			}
+		}
+	}
+	return out, ""
+}
+
+// alarmMetrics are the metrics an alarm watches: its metric, or those of
+// its metric math queries.
+func alarmMetrics(a cwtypes.MetricAlarm) []metricKey {
+	dimNames := func(ds []cwtypes.Dimension) string {
+		var names []string
+		for _, d := range ds {
+			names = append(names, aws.ToString(d.Name))
+		}
+		return joinSorted(names)
+	}
+	if aws.ToString(a.MetricName) != "" {
+		return []metricKey{{aws.ToString(a.Namespace), aws.ToString(a.MetricName), dimNames(a.Dimensions)}}
+	}
+	var out []metricKey
+	for _, q := range a.Metrics {
+		if q.MetricStat != nil && q.MetricStat.Metric != nil {
+			m := q.MetricStat.Metric
+			out = append(out, metricKey{aws.ToString(m.Namespace), aws.ToString(m.MetricName), dimNames(m.Dimensions)})
+		}
+	}
+	return out
+}
+
+func alarmMetricNames(a cwtypes.MetricAlarm) []string {
+	var out []string
+	for _, k := range alarmMetrics(a) {
+		out = append(out, k.String())
+	}
+	return out
+}
+
+// unpublished lists the alarm's metrics that no metric filter publishes
+// (with the same dimensions: a metric with dimensions is another metric).
+func unpublished(a cwtypes.MetricAlarm, published map[metricKey]string) []string {
+	metrics := alarmMetrics(a)
+	if len(metrics) == 0 {
+		return []string{"(no metric)"}
+	}
+	var out []string
+	for _, k := range metrics {
+		if _, ok := published[k]; !ok {
+			out = append(out, k.String())
+		}
+	}
+	return out
+}
+
+func missingDataWord(a cwtypes.MetricAlarm) string {
+	switch aws.ToString(a.TreatMissingData) {
+	case "breaching":
+		return "breaching"
+	case "ignore":
+		return "the last state"
+	case "missing":
+		return "INSUFFICIENT_DATA"
+	}
+	return "not breaching"
+}
+
+func joinSorted(s []string) string {
+	slices.Sort(s)
+	return strings.Join(s, ",")
 }
 
 // checkDashboard looks for the dashboard in each account of the stack and

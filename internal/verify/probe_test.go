@@ -3,9 +3,12 @@ package verify
 import (
 	"bytes"
 	"context"
+	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -24,41 +27,67 @@ func probeResults(results []Result) []Result {
 
 func assertNoLeftovers(t *testing.T, w *world) {
 	t.Helper()
-	for _, a := range []*fakeAccount{w.trading, w.analytics} {
-		if left := a.leftovers(); len(left) > 0 {
-			t.Errorf("account %s: probe resources left behind: %v", a.name, left)
+	assertLeftovers(t, w, nil, nil)
+}
+
+// assertLeftovers checks that exactly the probe resources named are left
+// in each account, and that no deletion ran on a cancelled context.
+func assertLeftovers(t *testing.T, w *world, trading, analytics []string) {
+	t.Helper()
+	for _, c := range []struct {
+		a    *fakeAccount
+		want []string
+	}{{w.trading, trading}, {w.analytics, analytics}} {
+		if left := c.a.leftovers(); !slices.Equal(left, c.want) {
+			t.Errorf("account %s: probe resources left behind: %v, want %v", c.a.name, left, c.want)
 		}
-		if len(a.deleteCtxErr) > 0 {
-			t.Errorf("account %s: deletions attempted with a cancelled context: %v", a.name, a.deleteCtxErr)
+		if len(c.a.deleteCtxErr) > 0 {
+			t.Errorf("account %s: deletions attempted with a cancelled context: %v", c.a.name, c.a.deleteCtxErr)
 		}
 	}
 }
 
-func TestProbe(t *testing.T) {
-	notReachable := func(code string) func(p *ec2.CreateNetworkInsightsPathInput) types.NetworkInsightsAnalysis {
-		return func(p *ec2.CreateNetworkInsightsPathInput) types.NetworkInsightsAnalysis {
-			if aws.ToInt32(p.DestinationPort) == 5432 {
-				return types.NetworkInsightsAnalysis{Status: types.AnalysisStatusSucceeded, NetworkPathFound: aws.Bool(false),
-					Explanations: []types.Explanation{{ExplanationCode: aws.String(code), Direction: aws.String("ingress"),
-						Acl: &types.AnalysisComponent{Id: aws.String("acl-a")}}}}
-			}
-			return reachableOnAppPorts(p)
+// analysisOn answers port with a, and every other port as a healthy
+// network whose probe interfaces carry sg does.
+func analysisOn(port int32, sg string, a types.NetworkInsightsAnalysis) func(p *ec2.CreateNetworkInsightsPathInput) types.NetworkInsightsAnalysis {
+	return func(p *ec2.CreateNetworkInsightsPathInput) types.NetworkInsightsAnalysis {
+		if aws.ToInt32(p.DestinationPort) == port {
+			return a
 		}
+		return reachableOnAppPorts(sg)(p)
 	}
+}
+
+func blockedBy(code, direction string, e types.Explanation) types.NetworkInsightsAnalysis {
+	e.ExplanationCode, e.Direction = aws.String(code), aws.String(direction)
+	return types.NetworkInsightsAnalysis{Status: types.AnalysisStatusSucceeded, NetworkPathFound: aws.Bool(false),
+		Explanations: []types.Explanation{e}}
+}
+
+func component(id string) *types.AnalysisComponent {
+	return &types.AnalysisComponent{Id: aws.String(id)}
+}
+
+func TestProbe(t *testing.T) {
+	busyErr := apiError("IncorrectState", "analysis is running")
 	tests := []struct {
 		name        string
 		mutate      func(w *world)
 		want        []expect
 		wantCreated int // probe resources created per account
+		// wantLeft: the probe resources left in each account (nil: none).
+		wantLeft [2][]string
 	}{
 		{
 			name:   "reachable on 443 and 5432, not on 22, everything deleted",
 			mutate: func(w *world) { w.trading.runningPolls, w.analytics.runningPolls = 2, 1 },
 			want: []expect{
-				{CheckReachability, "trading -> analytics tcp 443", Pass, "reachable (analysis nia-"},
-				{CheckReachability, "trading -> analytics tcp 5432", Pass, "reachable"},
-				{CheckReachability, "trading -> analytics tcp 22", Pass, "not reachable, as intended: ENI_SG_RULES_MISMATCH at sg-x (egress)"},
-				{CheckReachability, "analytics -> trading tcp 443", Pass, "reachable"},
+				{CheckReachability, "trading -> analytics tcp 443", Pass,
+					"reachable up to the peering connection pcx-1 (analysis nia-t3; trading's half of the path, analytics's half is checked in its own account by security-group and nacl)"},
+				{CheckReachability, "trading -> analytics tcp 5432", Pass, "reachable up to the peering connection pcx-1"},
+				{CheckReachability, "trading -> analytics tcp 22", Pass, "not reachable, as intended: ENI_SG_RULES_MISMATCH at sg-t (egress)"},
+				{CheckReachability, "analytics -> trading tcp 443", Pass, "reachable up to the peering connection pcx-1"},
+				{CheckReachability, "analytics -> trading tcp 22", Pass, "not reachable, as intended: ENI_SG_RULES_MISMATCH at sg-a (egress)"},
 				{CheckProbeCleanup, "trading-analytics", Pass, "deleted 14 probe resources"},
 			},
 			wantCreated: 7,
@@ -66,10 +95,10 @@ func TestProbe(t *testing.T) {
 		{
 			name: "analysis not reachable",
 			mutate: func(w *world) {
-				w.trading.analysis = notReachable("NO_ROUTE_TO_DESTINATION")
+				w.trading.analysis = analysisOn(5432, "sg-t", blockedBy("NO_ROUTE_TO_DESTINATION", "egress", types.Explanation{RouteTable: component("rtb-t1")}))
 			},
 			want: []expect{
-				{CheckReachability, "trading -> analytics tcp 5432", Fail, "not reachable: NO_ROUTE_TO_DESTINATION at acl-a (ingress)"},
+				{CheckReachability, "trading -> analytics tcp 5432", Fail, "not reachable: NO_ROUTE_TO_DESTINATION at rtb-t1 (egress)"},
 				{CheckReachability, "analytics -> trading tcp 5432", Pass, "reachable"},
 				{CheckProbeCleanup, "trading-analytics", Pass, "deleted 14"},
 			},
@@ -78,11 +107,55 @@ func TestProbe(t *testing.T) {
 		{
 			name: "ssh reachable is a failure",
 			mutate: func(w *world) {
-				w.analytics.analysis = func(*ec2.CreateNetworkInsightsPathInput) types.NetworkInsightsAnalysis {
-					return types.NetworkInsightsAnalysis{Status: types.AnalysisStatusSucceeded, NetworkPathFound: aws.Bool(true)}
+				w.analytics.analysis = func(p *ec2.CreateNetworkInsightsPathInput) types.NetworkInsightsAnalysis {
+					return types.NetworkInsightsAnalysis{Status: types.AnalysisStatusSucceeded, NetworkPathFound: aws.Bool(true),
+						ForwardPathComponents: pathTo(aws.ToString(p.Source), "sg-a", aws.ToString(p.Destination))}
 				}
 			},
 			want: []expect{{CheckReachability, "analytics -> trading tcp 22", Fail, "reachable, but only 443 and 5432 may cross"}},
+		},
+		{
+			name: "across accounts, a path found must end at the stack's peering connection",
+			mutate: func(w *world) {
+				w.trading.analysis = analysisOn(443, "sg-t", types.NetworkInsightsAnalysis{Status: types.AnalysisStatusSucceeded,
+					NetworkPathFound: aws.Bool(true), ForwardPathComponents: pathTo("eni-t1", "sg-t", "pcx-other")})
+			},
+			want: []expect{
+				{CheckReachability, "trading -> analytics tcp 443", Fail, "a path was found, but it ends at pcx-other, not at the stack's peering connection pcx-1"},
+				{CheckReachability, "trading -> analytics tcp 5432", Pass, "reachable up to the peering connection pcx-1"},
+			},
+		},
+		{
+			name: "across accounts, a path found whose last hop is the peering connection by ARN passes",
+			mutate: func(w *world) {
+				path := pathTo("eni-t1", "sg-t", "")
+				path[len(path)-1].Component = &types.AnalysisComponent{Arn: aws.String("arn:aws:ec2:us-east-1:111111111111:vpc-peering-connection/pcx-1")}
+				w.trading.analysis = analysisOn(443, "sg-t", types.NetworkInsightsAnalysis{Status: types.AnalysisStatusSucceeded,
+					NetworkPathFound: aws.Bool(true), ForwardPathComponents: path})
+			},
+			want: []expect{{CheckReachability, "trading -> analytics tcp 443", Pass, "reachable up to the peering connection pcx-1"}},
+		},
+		{
+			name: "across accounts, 22 blocked by the source subnet's NACL passes",
+			mutate: func(w *world) {
+				w.trading.analysis = analysisOn(22, "sg-t", blockedBy("SUBNET_ACL_RESTRICTION", "egress", types.Explanation{Acl: component("acl-t")}))
+			},
+			want: []expect{{CheckReachability, "trading -> analytics tcp 22", Pass, "not reachable, as intended: SUBNET_ACL_RESTRICTION at acl-t (egress)"}},
+		},
+		{
+			name: "across accounts, 22 not reachable for want of the destination proves nothing",
+			mutate: func(w *world) {
+				w.trading.analysis = analysisOn(22, "sg-t", blockedBy("NO_POSSIBLE_DESTINATION", "egress", types.Explanation{Component: component("pcx-1")}))
+			},
+			want: []expect{{CheckReachability, "trading -> analytics tcp 22", Fail,
+				"not reachable, but not because of trading's security group or network ACL, so this does not show that tcp 22 is blocked: NO_POSSIBLE_DESTINATION at pcx-1 (egress)"}},
+		},
+		{
+			name: "across accounts, 22 blocked by the peer's security group is not the source side's proof",
+			mutate: func(w *world) {
+				w.trading.analysis = analysisOn(22, "sg-t", blockedBy("ENI_SG_RULES_MISMATCH", "ingress", types.Explanation{SecurityGroup: component("sg-a")}))
+			},
+			want: []expect{{CheckReachability, "trading -> analytics tcp 22", Fail, "not because of trading's security group or network ACL"}},
 		},
 		{
 			name: "failed analysis is reported and cleaned up",
@@ -105,7 +178,7 @@ func TestProbe(t *testing.T) {
 			want: []expect{
 				{CheckReachability, "analytics -> trading tcp 5432", Fail, "StartNetworkInsightsAnalysis: access denied (UnauthorizedOperation)"},
 				{CheckReachability, "trading -> analytics tcp 443", Pass, "reachable"},
-				{CheckProbeCleanup, "trading-analytics", Pass, "deleted 12"},
+				{CheckProbeCleanup, "trading-analytics", Pass, "deleted 12 probe resources"},
 			},
 		},
 		{
@@ -116,6 +189,37 @@ func TestProbe(t *testing.T) {
 			want: []expect{
 				{CheckReachability, "trading -> analytics tcp 443", Fail, "probe network interface in analytics: CreateNetworkInterface: access denied"},
 				{CheckProbeCleanup, "trading-analytics", Pass, "deleted 1 probe resources"},
+			},
+		},
+		{
+			name: "EC2 eventual consistency: an interface not found right after its creation is waited for",
+			mutate: func(w *world) {
+				w.trading.eniLag, w.analytics.eniLag = 2, 1
+			},
+			want: []expect{
+				{CheckReachability, "trading -> analytics tcp 443", Pass, "reachable up to the peering connection pcx-1"},
+				{CheckProbeCleanup, "trading-analytics", Pass, "deleted 14 probe resources"},
+			},
+		},
+		{
+			name: "EC2 eventual consistency: an analysis not found right after its start is polled again",
+			mutate: func(w *world) {
+				w.trading.analysisLag, w.analytics.analysisLag = 3, 1
+			},
+			want: []expect{
+				{CheckReachability, "trading -> analytics tcp 443", Pass, "reachable up to the peering connection pcx-1"},
+				{CheckReachability, "trading -> analytics tcp 22", Pass, "not reachable, as intended"},
+				{CheckProbeCleanup, "trading-analytics", Pass, "deleted 14 probe resources"},
+			},
+		},
+		{
+			name: "an interface that stays not found fails the wait after a few lookups",
+			mutate: func(w *world) {
+				w.analytics.eniLag = 1000
+			},
+			want: []expect{
+				{CheckReachability, "trading -> analytics tcp 443", Fail, "did not become available: wait: still InvalidNetworkInterfaceID.NotFound after 6 lookups"},
+				{CheckProbeCleanup, "trading-analytics", Pass, "deleted 2 probe resources"},
 			},
 		},
 		{
@@ -131,7 +235,82 @@ func TestProbe(t *testing.T) {
 				w.trading.errs["DeleteNetworkInterface"] = []error{apiError("UnauthorizedOperation", "no")}
 				w.trading.sticky["DeleteNetworkInterface"] = true
 			},
-			want: []expect{{CheckProbeCleanup, "trading-analytics", Fail, "left behind, delete by hand (tag peerctl:verify-probe=test-run): network interface eni-t"}},
+			want:     []expect{{CheckProbeCleanup, "trading-analytics", Fail, "left behind, delete by hand (tag peerctl:verify-probe=test-run): network interface eni-t1 (trading): delete: access denied"}},
+			wantLeft: [2][]string{{"eni-t1"}},
+		},
+		{
+			name: "one analysis that stays busy leaks only itself and its path",
+			mutate: func(w *world) {
+				w.analytics.failDelete = map[string]error{"nia-a3": busyErr}
+			},
+			want: []expect{{CheckProbeCleanup, "trading-analytics", Fail,
+				"left behind, delete by hand (tag peerctl:verify-probe=test-run): network insights analysis nia-a3 (analytics): delete: IncorrectState: analysis is running; " +
+					"network insights path nip-a2 (analytics): delete: waits for network insights analysis nia-a3 to be deleted first"}},
+			wantLeft: [2][]string{nil, {"nia-a3", "nip-a2"}},
+		},
+		{
+			name: "a deletion that hangs times out alone",
+			mutate: func(w *world) {
+				w.trading.hangDelete = map[string]bool{"nia-t5": true}
+			},
+			want: []expect{{CheckProbeCleanup, "trading-analytics", Fail,
+				"network insights analysis nia-t5 (trading): delete: timed out; network insights path nip-t4 (trading): delete: waits for network insights analysis nia-t5"}},
+			wantLeft: [2][]string{{"nia-t5", "nip-t4"}},
+		},
+		{
+			name: "interfaces are deleted even when an analysis and its path cannot be",
+			mutate: func(w *world) {
+				w.trading.failDelete = map[string]error{"nia-t3": apiError("UnauthorizedOperation", "no")}
+			},
+			want: []expect{{CheckProbeCleanup, "trading-analytics", Fail,
+				"network insights analysis nia-t3 (trading): delete: access denied (UnauthorizedOperation)"},
+				{CheckProbeCleanup, "trading-analytics", Fail,
+					"network insights path nip-t2 (trading): delete: InvalidParameterValue: path nip-t2 still has analysis nia-t3"}},
+			wantLeft: [2][]string{{"nia-t3", "nip-t2"}},
+		},
+		{
+			name: "an interface created but whose answer was lost is found by tag and deleted",
+			mutate: func(w *world) {
+				w.analytics.afterCreate = func(context.Context, string) error { return errors.New("read tcp: connection reset by peer") }
+			},
+			want: []expect{
+				{CheckReachability, "trading -> analytics tcp 443", Fail, "probe network interface in analytics: CreateNetworkInterface: read tcp: connection reset by peer"},
+				{CheckProbeCleanup, "trading-analytics", Pass, "deleted 2 probe resources (1 of them found by tag: their create call failed after AWS created them)"},
+			},
+		},
+		{
+			name: "a path created but whose answer was lost is found by its source interface and deleted",
+			mutate: func(w *world) {
+				lost := false
+				w.trading.afterCreate = func(_ context.Context, op string) error {
+					if op == "CreateNetworkInsightsPath" && !lost {
+						lost = true
+						return errors.New("read tcp: i/o timeout")
+					}
+					return nil
+				}
+			},
+			want: []expect{
+				{CheckReachability, "trading -> analytics tcp 443", Fail, "CreateNetworkInsightsPath: read tcp: i/o timeout"},
+				{CheckReachability, "trading -> analytics tcp 5432", Pass, "reachable"},
+				{CheckProbeCleanup, "trading-analytics", Pass, "deleted 13 probe resources (1 of them found by tag"},
+			},
+		},
+		{
+			name: "a deletion answered NotFound too early is found again and repeated",
+			mutate: func(w *world) {
+				w.analytics.staleDelete = map[string]bool{"eni-a1": true, "nip-a4": true}
+			},
+			want: []expect{{CheckProbeCleanup, "trading-analytics", Pass, "deleted 14 probe resources"}},
+		},
+		{
+			name: "a failed lookup for untracked resources fails the cleanup",
+			mutate: func(w *world) {
+				w.analytics.errs["DescribeNetworkInsightsPaths"] = []error{apiError("UnauthorizedOperation", "no")}
+				w.analytics.sticky["DescribeNetworkInsightsPaths"] = true
+			},
+			want: []expect{{CheckProbeCleanup, "trading-analytics", Fail,
+				"deleted 14 probe resources, but could not look for others of this run (tag peerctl:verify-probe=test-run): analytics: DescribeNetworkInsightsPaths: access denied"}},
 		},
 	}
 	for _, tt := range tests {
@@ -141,6 +320,8 @@ func TestProbe(t *testing.T) {
 			var log bytes.Buffer
 			opts := w.options(true)
 			opts.Log = &log
+			opts.Wait.CleanupTimeout = 100 * time.Millisecond
+			opts.Wait.CleanupCallTimeout = 50 * time.Millisecond
 			results := Run(context.Background(), opts)
 			checkExpectations(t, probeResults(results), tt.want)
 			if !strings.Contains(log.String(), "6 Reachability Analyzer analyses (about $0.10 each, $0.60 in all)") {
@@ -149,9 +330,7 @@ func TestProbe(t *testing.T) {
 			if tt.wantCreated > 0 && len(w.trading.createdIn) != tt.wantCreated {
 				t.Errorf("trading account created %d probe resources, want %d: %v", len(w.trading.createdIn), tt.wantCreated, w.trading.createdIn)
 			}
-			if !strings.Contains(tt.name, "keeps failing") {
-				assertNoLeftovers(t, w)
-			}
+			assertLeftovers(t, w, tt.wantLeft[0], tt.wantLeft[1])
 		})
 	}
 }
@@ -161,14 +340,17 @@ func TestProbeDestinations(t *testing.T) {
 		name        string
 		sameAccount bool
 	}{
-		{"across accounts the destination is the peer interface's IP", false},
+		{"across accounts the destination is the peering connection, with the peer interface's IP", false},
 		{"within one account the destination is the peer interface", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWorld()
+			opts := w.options(true)
 			if tt.sameAccount {
+				// One account: both networks' clients are the same account.
 				w.cfg.Networks[1].Account = w.cfg.Networks[0].Account
+				opts.Clients["analytics"] = w.trading.clients()
 			}
 			var mu sync.Mutex
 			var paths []*ec2.CreateNetworkInsightsPathInput
@@ -183,41 +365,156 @@ func TestProbeDestinations(t *testing.T) {
 			}
 			record(w.trading)
 			record(w.analytics)
-			Run(context.Background(), w.options(true))
+			results := probeResults(Run(context.Background(), opts))
 			if len(paths) != AnalysesPerPeering {
-				t.Fatalf("%d analyses, want %d", len(paths), AnalysesPerPeering)
+				t.Fatalf("%d analyses, want %d:\n%s", len(paths), AnalysesPerPeering, dump(results))
 			}
 			for _, p := range paths {
-				if tt.sameAccount && (aws.ToString(p.Destination) == "" || p.DestinationIp != nil) {
-					t.Errorf("path %+v: want an interface destination", p)
+				if tt.sameAccount && (!strings.HasPrefix(aws.ToString(p.Destination), "eni-") || p.DestinationIp != nil) {
+					t.Errorf("path to %q (ip %q): want an interface destination", aws.ToString(p.Destination), aws.ToString(p.DestinationIp))
 				}
-				if !tt.sameAccount && (p.Destination != nil || !strings.HasPrefix(aws.ToString(p.DestinationIp), "10.9.0.")) {
-					t.Errorf("path %+v: want the peer IP as destination", p)
+				if !tt.sameAccount && (aws.ToString(p.Destination) != pcx || !strings.HasPrefix(aws.ToString(p.DestinationIp), "10.9.0.")) {
+					t.Errorf("path to %q (ip %q): want the peering connection %s and the peer interface's IP", aws.ToString(p.Destination), aws.ToString(p.DestinationIp), pcx)
 				}
 				if p.Protocol != types.ProtocolTcp || !strings.HasPrefix(aws.ToString(p.Source), "eni-") {
 					t.Errorf("path %+v: want tcp from a probe interface", p)
+				}
+			}
+			checkExpectations(t, results, []expect{
+				{CheckReachability, "trading -> analytics tcp 443", Pass, "reachable"},
+				{CheckReachability, "analytics -> trading tcp 22", Pass, "not reachable, as intended"},
+				{CheckProbeCleanup, "trading-analytics", Pass, "deleted 14 probe resources"},
+			})
+			assertNoLeftovers(t, w)
+		})
+	}
+}
+
+func TestProbeCancellation(t *testing.T) {
+	tests := []struct {
+		name string
+		// setup arranges the Ctrl-C, given the run's cancel.
+		setup      func(w *world, cancel func())
+		want       []expect
+		wantDetail string // exact probe-cleanup detail, if set
+		wantLeft   [2][]string
+		// wantAnalysisDeletes: DeleteNetworkInsightsAnalysis calls in trading.
+		wantAnalysisDeletes int
+		wantNothingCreated  bool
+	}{
+		{
+			name:  "Ctrl-C before the probe: nothing is created",
+			setup: func(w *world, cancel func()) { cancel() },
+			want: []expect{
+				{CheckReachability, "trading -> analytics tcp 443", Fail, "cancelled before the probe network interface in trading was created"},
+				{CheckProbeCleanup, "trading-analytics", Pass, "deleted 0 probe resources"},
+			},
+			wantNothingCreated: true,
+		},
+		{
+			name: "Ctrl-C while an interface is being created: its answer still arrives and it is deleted",
+			setup: func(w *world, cancel func()) {
+				w.analytics.afterCreate = func(ctx context.Context, _ string) error {
+					cancel()
+					return ctx.Err() // what the SDK returns when its context is cancelled mid-call
+				}
+			},
+			want:       []expect{{CheckReachability, "trading -> analytics tcp 443", Fail, "cancelled"}},
+			wantDetail: "deleted 2 probe resources",
+		},
+		{
+			name: "Ctrl-C while a path is being created: no analysis starts, the path is deleted",
+			setup: func(w *world, cancel func()) {
+				w.trading.afterCreate = func(ctx context.Context, op string) error {
+					if op == "CreateNetworkInsightsPath" {
+						cancel()
+					}
+					return ctx.Err()
+				}
+			},
+			want: []expect{
+				{CheckReachability, "trading -> analytics tcp 443", Fail, "cancelled: cancelled before the analysis started"},
+				{CheckReachability, "analytics -> trading tcp 22", Fail, "cancelled"},
+			},
+			wantDetail: "deleted 3 probe resources",
+		},
+		{
+			name: "Ctrl-C while the analyses run: they are waited for, then deleted",
+			setup: func(w *world, cancel func()) {
+				w.trading.runningPolls, w.analytics.runningPolls = 3, 3
+				var once sync.Once
+				w.trading.onDescribe = func() { once.Do(cancel) }
+			},
+			want: []expect{
+				{CheckReachability, "trading -> analytics tcp 443", Fail, "cancelled"},
+				{CheckReachability, "analytics -> trading tcp 22", Fail, "cancelled"},
+			},
+			wantDetail:          "deleted 14 probe resources",
+			wantAnalysisDeletes: 3,
+		},
+		{
+			name: "Ctrl-C and analyses that never finish: the wait is bounded and what is left is reported",
+			setup: func(w *world, cancel func()) {
+				w.trading.neverFinish = true
+				var once sync.Once
+				w.trading.onDescribe = func() { once.Do(cancel) }
+			},
+			want: []expect{{CheckProbeCleanup, "trading-analytics", Fail,
+				"network insights analysis nia-t7 (trading): delete: IncorrectState: analysis nia-t7 is running"}},
+			wantLeft: [2][]string{{"nia-t3", "nia-t5", "nia-t7", "nip-t2", "nip-t4", "nip-t6"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			tt.setup(w, cancel)
+			opts := w.options(true)
+			opts.Wait.CleanupTimeout = 100 * time.Millisecond
+			start := time.Now()
+			results := probeResults(Run(ctx, opts))
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("the run took %s after Ctrl-C", d)
+			}
+			checkExpectations(t, results, tt.want)
+			if tt.wantDetail != "" {
+				r, _ := findResult(results, CheckProbeCleanup, "trading-analytics")
+				if r.Status != Pass || r.Detail != tt.wantDetail {
+					t.Errorf("probe-cleanup = %s %q, want pass %q", r.Status, r.Detail, tt.wantDetail)
+				}
+			}
+			assertLeftovers(t, w, tt.wantLeft[0], tt.wantLeft[1])
+			if tt.wantAnalysisDeletes > 0 {
+				if n := w.trading.called("DeleteNetworkInsightsAnalysis"); n != tt.wantAnalysisDeletes {
+					t.Errorf("trading: %d analysis deletions, want %d (an analysis is deleted once it has finished)", n, tt.wantAnalysisDeletes)
+				}
+			}
+			if tt.wantNothingCreated {
+				if created := append(w.trading.createdIn, w.analytics.createdIn...); len(created) > 0 {
+					t.Errorf("created after Ctrl-C: %v", created)
 				}
 			}
 		})
 	}
 }
 
-func TestProbeCleansUpAfterCancellation(t *testing.T) {
+func TestRunIDIsUniquePerRun(t *testing.T) {
 	w := newWorld()
-	w.trading.neverFinish, w.analytics.neverFinish = true, true
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var once sync.Once
-	// Ctrl-C while the analyses are running.
-	w.trading.onDescribe = func() { once.Do(cancel) }
-	results := probeResults(Run(ctx, w.options(true)))
-	checkExpectations(t, results, []expect{
-		{CheckReachability, "trading -> analytics tcp 443", Fail, "cancelled"},
-		{CheckReachability, "analytics -> trading tcp 22", Fail, "cancelled"},
-		{CheckProbeCleanup, "trading-analytics", Pass, "deleted 14 probe resources"},
-	})
-	assertNoLeftovers(t, w)
-	if n := w.trading.called("DeleteNetworkInsightsAnalysis"); n != 3 {
-		t.Errorf("trading: %d analyses deleted, want 3", n)
+	opts := w.options(true)
+	opts.RunID = ""
+	Run(context.Background(), opts)
+	Run(context.Background(), opts)
+	tags := w.trading.runTags
+	if len(tags) != 2 {
+		t.Fatalf("interfaces created with tags %v, want one per run", tags)
+	}
+	for _, tag := range tags {
+		if !strings.HasPrefix(tag, "20240601T120000Z-") || len(tag) != len("20240601T120000Z-")+8 {
+			t.Errorf("run id %q, want the time and 8 hex digits", tag)
+		}
+	}
+	if tags[0] == tags[1] {
+		t.Errorf("two runs in the same second share the run id %q, and so the tag their cleanups delete by", tags[0])
 	}
 }

@@ -25,9 +25,14 @@ func appPorts() []int32 {
 	return out
 }
 
-// checkSecurityGroup checks the application security group: from each peer
-// exactly TCP 443 and 5432 in, and to each peer exactly those out; any other
-// rule that lets the peer's addresses (or its security group) through fails.
+// checkSecurityGroup checks the application security group rule by rule.
+// Each peer needs TCP 443 and 5432 both ways from a rule whose CIDR holds
+// the peer's whole CIDR, or that references the peer's application group.
+// Every rule must be one of those, a rule within a peer's CIDR on those
+// ports, or egress TCP 443 to the S3 or DynamoDB gateway prefix list; any
+// other rule fails the check: open to 0.0.0.0/0 or ::/0, IPv6, wider than
+// the peer, for an address that is not a peer's, for another port, another
+// prefix list, or another security group.
 func (v *verifier) checkSecurityGroup(ctx context.Context, n config.Network) []Result {
 	sg := v.out.SecurityGroupIDs[n.Name]
 	if sg == "" {
@@ -45,29 +50,49 @@ func (v *verifier) checkSecurityGroup(ctx context.Context, n config.Network) []R
 		}
 		rules = append(rules, page.SecurityGroupRules...)
 	}
+	var gateway map[string]string
+	if slices.ContainsFunc(rules, func(r types.SecurityGroupRule) bool { return aws.ToString(r.PrefixListId) != "" }) {
+		var err error
+		if gateway, err = v.gatewayPrefixLists(ctx, n); err != nil {
+			return []Result{result(CheckSecurityGroup, subject, Fail, "cannot tell the S3 and DynamoDB prefix lists from others: %s", apiReason("DescribePrefixLists", err))}
+		}
+	}
+	peers := v.peersOf(n)
+	peerSGs := map[string]string{}
+	for _, p := range peers {
+		if id := v.out.SecurityGroupIDs[p.Network.Name]; id != "" {
+			peerSGs[id] = p.Network.Name
+		}
+	}
 	var problems, ok []string
-	for _, p := range v.peersOf(n) {
+	for _, r := range rules {
+		if p := sgRuleProblem(r, peers, peerSGs, gateway); p != "" {
+			problems = append(problems, p)
+		}
+	}
+	for _, p := range peers {
 		peerSG := v.out.SecurityGroupIDs[p.Network.Name]
 		for _, egress := range []bool{false, true} {
-			dir, prep := "in", "from"
-			if egress {
-				dir, prep = "out", "to"
-			}
-			var allowed []int32
-			for _, r := range rules {
-				if aws.ToBool(r.IsEgress) != egress || !ruleCoversPeer(r, p.Network.CIDR, peerSG) {
-					continue
-				}
-				port, single := singleTCPPort(r)
-				if single && slices.Contains(appPorts(), port) {
-					allowed = append(allowed, port)
-					continue
-				}
-				problems = append(problems, fmt.Sprintf("%s also allows %s %s %s (%s)",
-					dir, describeSGRule(r), prep, p.Network.Name, aws.ToString(r.SecurityGroupRuleId)))
-			}
+			dir, prep := dirWords(egress)
 			for _, want := range appPorts() {
-				if !slices.Contains(allowed, want) {
+				covered, partial := false, ""
+				for _, r := range rules {
+					port, single := singleTCPPort(r)
+					if aws.ToBool(r.IsEgress) != egress || !single || port != want {
+						continue
+					}
+					switch c := ruleCoverage(r, p.Network.CIDR, peerSG); c {
+					case coverWhole:
+						covered = true
+					case coverPart:
+						partial = aws.ToString(r.CidrIpv4)
+					}
+				}
+				switch {
+				case covered:
+				case partial != "":
+					problems = append(problems, fmt.Sprintf("%s allows tcp %d %s only %s, part of %s %s", dir, want, prep, partial, p.Network.Name, p.Network.CIDR))
+				default:
 					problems = append(problems, fmt.Sprintf("%s does not allow tcp %d %s %s %s", dir, want, prep, p.Network.Name, p.Network.CIDR))
 				}
 			}
@@ -80,17 +105,126 @@ func (v *verifier) checkSecurityGroup(ctx context.Context, n config.Network) []R
 	return []Result{result(CheckSecurityGroup, subject, Pass, "%s; nothing else", strings.Join(ok, "; "))}
 }
 
-// ruleCoversPeer reports whether a rule applies to traffic with the peer:
-// its CIDR overlaps the peer's, or it references the peer's security group
-// (across accounts as <account>/<sg>).
-func ruleCoversPeer(r types.SecurityGroupRule, peerCIDR netip.Prefix, peerSG string) bool {
-	if c := aws.ToString(r.CidrIpv4); c != "" && overlaps(c, peerCIDR) {
-		return true
+func dirWords(egress bool) (dir, prep string) {
+	if egress {
+		return "out", "to"
 	}
-	if ref := r.ReferencedGroupInfo; ref != nil && peerSG != "" && aws.ToString(ref.GroupId) == peerSG {
-		return true
+	return "in", "from"
+}
+
+// gatewayPrefixLists returns the AWS-managed prefix lists of the S3 and
+// DynamoDB gateway endpoints in the stack's region, id to name.
+func (v *verifier) gatewayPrefixLists(ctx context.Context, n config.Network) (map[string]string, error) {
+	prefix := "com.amazonaws."
+	if strings.HasPrefix(v.cfg.Region, "cn-") {
+		prefix = "cn.com.amazonaws."
 	}
-	return false
+	names := []string{prefix + v.cfg.Region + ".s3", prefix + v.cfg.Region + ".dynamodb"}
+	out := map[string]string{}
+	pages := ec2.NewDescribePrefixListsPaginator(v.clients(n.Name).PrefixLists, &ec2.DescribePrefixListsInput{
+		Filters: []types.Filter{{Name: aws.String("prefix-list-name"), Values: names}},
+	})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, pl := range page.PrefixLists {
+			if slices.Contains(names, aws.ToString(pl.PrefixListName)) {
+				out[aws.ToString(pl.PrefixListId)] = aws.ToString(pl.PrefixListName)
+			}
+		}
+	}
+	return out, nil
+}
+
+// coverage is how much of a peer a rule's source or destination holds.
+type coverage int
+
+const (
+	coverNone coverage = iota
+	coverPart
+	coverWhole
+)
+
+// ruleCoverage: whole if the rule's CIDR contains the peer's CIDR or it
+// references the peer's application group (across accounts as
+// <account>/<sg>); part if its CIDR lies inside the peer's.
+func ruleCoverage(r types.SecurityGroupRule, peerCIDR netip.Prefix, peerSG string) coverage {
+	if ref := r.ReferencedGroupInfo; ref != nil {
+		if peerSG != "" && aws.ToString(ref.GroupId) == peerSG {
+			return coverWhole
+		}
+		return coverNone
+	}
+	q, err := netip.ParsePrefix(aws.ToString(r.CidrIpv4))
+	switch {
+	case err != nil || !q.Overlaps(peerCIDR):
+		return coverNone
+	case q.Bits() <= peerCIDR.Bits():
+		return coverWhole
+	}
+	return coverPart
+}
+
+// sgRuleProblem says what is wrong with one rule of the application group,
+// or "" if it is one the design has.
+func sgRuleProblem(r types.SecurityGroupRule, peers []peer, peerSGs, gateway map[string]string) string {
+	egress := aws.ToBool(r.IsEgress)
+	dir, prep := dirWords(egress)
+	id := aws.ToString(r.SecurityGroupRuleId)
+	what := describeSGRule(r)
+	port, single := singleTCPPort(r)
+	app := single && slices.Contains(appPorts(), port)
+	switch {
+	case aws.ToString(r.CidrIpv6) == "::/0":
+		return fmt.Sprintf("%s allows %s %s ::/0 (%s): open to every IPv6 address", dir, what, prep, id)
+	case aws.ToString(r.CidrIpv6) != "":
+		return fmt.Sprintf("%s allows %s %s %s (%s): an IPv6 rule, and the peering is IPv4 only", dir, what, prep, aws.ToString(r.CidrIpv6), id)
+	case aws.ToString(r.CidrIpv4) == "0.0.0.0/0":
+		return fmt.Sprintf("%s allows %s %s 0.0.0.0/0 (%s): open to every address", dir, what, prep, id)
+	case aws.ToString(r.PrefixListId) != "":
+		pl := aws.ToString(r.PrefixListId)
+		name, ok := gateway[pl]
+		switch {
+		case !ok:
+			return fmt.Sprintf("%s allows %s %s prefix list %s (%s): not the S3 or DynamoDB gateway prefix list", dir, what, prep, pl, id)
+		case !egress || !single || port != 443:
+			return fmt.Sprintf("%s allows %s %s prefix list %s (%s, %s): only tcp 443 out may use it", dir, what, prep, pl, name, id)
+		}
+		return ""
+	case r.ReferencedGroupInfo != nil:
+		ref := aws.ToString(r.ReferencedGroupInfo.GroupId)
+		if owner := aws.ToString(r.ReferencedGroupInfo.UserId); owner != "" {
+			ref = owner + "/" + ref
+		}
+		name, ok := peerSGs[aws.ToString(r.ReferencedGroupInfo.GroupId)]
+		switch {
+		case !ok:
+			return fmt.Sprintf("%s allows %s %s security group %s (%s): references a group other than the peers' application groups", dir, what, prep, ref, id)
+		case !app:
+			return fmt.Sprintf("%s also allows %s %s %s (%s)", dir, what, prep, name, id)
+		}
+		return ""
+	}
+	cidr := aws.ToString(r.CidrIpv4)
+	q, err := netip.ParsePrefix(cidr)
+	if err != nil {
+		return fmt.Sprintf("%s allows %s %s %q (%s): not a CIDR", dir, what, prep, cidr, id)
+	}
+	for _, p := range peers {
+		if !q.Overlaps(p.Network.CIDR) {
+			continue
+		}
+		switch {
+		case q.Bits() < p.Network.CIDR.Bits():
+			return fmt.Sprintf("%s allows %s %s %s (%s): wider than %s %s", dir, what, prep, cidr, id, p.Network.Name, p.Network.CIDR)
+		case !app:
+			return fmt.Sprintf("%s also allows %s %s %s (%s)", dir, what, prep, p.Network.Name, id)
+		}
+		return ""
+	}
+	return fmt.Sprintf("%s allows %s %s %s (%s): not a peer's CIDR", dir, what, prep, cidr, id)
 }
 
 func singleTCPPort(r types.SecurityGroupRule) (int32, bool) {
@@ -141,6 +275,20 @@ type naclProbe struct {
 	what  string
 }
 
+// outsideAddr is an address outside every VPC and peer (TEST-NET-2, RFC
+// 5737): what the NACL admits from it, it admits from anywhere.
+var outsideAddr = netip.MustParsePrefix("198.51.100.1/32")
+
+// outsideProbes are evaluated inbound from outsideAddr and must be denied:
+// no remote administration port from anywhere (CIS AWS Foundations 5.1).
+// They are not evaluated against the peers, whose return-traffic rule
+// (1024-65535) rightly includes 3389, nor outbound, where the rule for the
+// gateway endpoints allows 443 to 0.0.0.0/0.
+var outsideProbes = []naclProbe{
+	{protoTCP, 22, false, "tcp 22"},
+	{protoTCP, 3389, false, "tcp 3389"},
+}
+
 // naclProbes are evaluated in both directions against every peer: the
 // application ports pass; SSH, plain HTTP, DNS and ICMP do not. (The
 // NACL deliberately allows TCP 1024-65535 for return traffic, which
@@ -157,8 +305,8 @@ var naclProbes = []naclProbe{
 
 // checkNACL checks the private subnets' network ACL: associated with every
 // subnet of the network, allowing 443 and 5432 with each peer both ways,
-// denying the other probes, and holding no allow entry for the peer beyond
-// TCP 443 and the ephemeral range.
+// denying the other probes, holding no allow entry for the peer beyond TCP
+// 443 and the ephemeral range, and denying SSH and RDP from outside.
 func (v *verifier) checkNACL(ctx context.Context, n config.Network) []Result {
 	id := v.out.NaclIDs[n.Name]
 	if id == "" {
@@ -187,10 +335,7 @@ func (v *verifier) checkNACL(ctx context.Context, n config.Network) []Result {
 	for _, p := range v.peersOf(n) {
 		peers = append(peers, p.Network.Name)
 		for _, egress := range []bool{false, true} {
-			dir, prep := "in", "from"
-			if egress {
-				dir, prep = "out", "to"
-			}
+			dir, prep := dirWords(egress)
 			for _, probe := range naclProbes {
 				allowed, rule := naclDecision(acl.Entries, egress, p.Network.CIDR, probe.proto, probe.port)
 				switch {
@@ -209,19 +354,24 @@ func (v *verifier) checkNACL(ctx context.Context, n config.Network) []Result {
 			}
 		}
 	}
+	for _, probe := range outsideProbes {
+		if allowed, rule := naclDecision(acl.Entries, false, outsideAddr, probe.proto, probe.port); allowed {
+			problems = append(problems, fmt.Sprintf("in: %s from outside (%s) is allowed (%s)", probe.what, outsideAddr.Addr(), rule))
+		}
+	}
 	if len(problems) > 0 {
 		return []Result{result(CheckNACL, subject, Fail, "%s", strings.Join(uniq(problems), "; "))}
 	}
-	return []Result{result(CheckNACL, subject, Pass, "tcp 443 and 5432 with %s both ways; ssh, http, dns, icmp denied", strings.Join(peers, ", "))}
+	return []Result{result(CheckNACL, subject, Pass, "tcp 443 and 5432 with %s both ways; ssh, http, dns, icmp denied; ssh and rdp from outside denied", strings.Join(peers, ", "))}
 }
 
 // naclDecision evaluates entries as AWS does: lowest rule number first, the
-// first entry matching direction, protocol, port and the peer's address wins;
-// no match is a deny.
-func naclDecision(entries []types.NetworkAclEntry, egress bool, peerCIDR netip.Prefix, proto string, port int32) (bool, string) {
+// first entry matching direction, protocol, port and the remote address (the
+// first of remote) wins; no match is a deny.
+func naclDecision(entries []types.NetworkAclEntry, egress bool, remote netip.Prefix, proto string, port int32) (bool, string) {
 	sorted := slices.Clone(entries)
 	sort.SliceStable(sorted, func(i, j int) bool { return aws.ToInt32(sorted[i].RuleNumber) < aws.ToInt32(sorted[j].RuleNumber) })
-	addr := peerCIDR.Masked().Addr()
+	addr := remote.Masked().Addr()
 	for _, e := range sorted {
 		if aws.ToBool(e.Egress) != egress {
 			continue

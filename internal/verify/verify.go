@@ -11,6 +11,8 @@ package verify
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -88,7 +90,7 @@ type Options struct {
 	Wait WaitOptions
 	// Log receives progress lines (probe steps); nil discards them.
 	Log io.Writer
-	// RunID tags the probe resources; default from Now.
+	// RunID tags the probe resources; default NewRunID(Now()).
 	RunID string
 }
 
@@ -104,7 +106,7 @@ func Run(ctx context.Context, opts Options) []Result {
 		opts.Log = io.Discard
 	}
 	if opts.RunID == "" {
-		opts.RunID = opts.Now().UTC().Format("20060102T150405Z")
+		opts.RunID = NewRunID(opts.Now())
 	}
 	v := &verifier{opts: opts, cfg: opts.Config, out: opts.Outputs}
 	var results []Result
@@ -133,6 +135,16 @@ func Run(ctx context.Context, opts Options) []Result {
 		}
 	}
 	return results
+}
+
+// NewRunID returns a run id: the time to the second, readable in the AWS
+// console, and 8 random hex digits, so that two runs started in the same
+// second (two CI jobs, two users) never share the tag that the cleanup
+// deletes by.
+func NewRunID(now time.Time) string {
+	var b [4]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
 }
 
 type verifier struct {
@@ -184,8 +196,11 @@ func skipped(check, subject string) Result {
 func apiReason(call string, err error) string {
 	var apiErr smithy.APIError
 	if !errors.As(err, &apiErr) {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		switch {
+		case errors.Is(err, context.Canceled):
 			return call + ": cancelled"
+		case errors.Is(err, context.DeadlineExceeded):
+			return call + ": timed out"
 		}
 		return fmt.Sprintf("%s: %v", call, err)
 	}
@@ -198,6 +213,18 @@ func apiReason(call string, err error) string {
 	}
 	return fmt.Sprintf("%s: %s: %s", call, code, apiErr.ErrorMessage())
 }
+
+// callError is a failed AWS call explained by apiReason; it still wraps the
+// error, so that errors.Is sees a cancellation through it.
+type callError struct {
+	msg string
+	err error
+}
+
+func (e *callError) Error() string { return e.msg }
+func (e *callError) Unwrap() error { return e.err }
+
+func callErr(call string, err error) error { return &callError{msg: apiReason(call, err), err: err} }
 
 func isThrottle(code string) bool {
 	switch code {

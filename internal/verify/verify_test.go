@@ -133,7 +133,7 @@ func TestChecksReportFailureModes(t *testing.T) {
 					types.SecurityGroupRule{SecurityGroupRuleId: aws.String("sgr-all"), GroupId: aws.String("sg-t"), IsEgress: aws.Bool(true),
 						IpProtocol: aws.String("-1"), FromPort: aws.Int32(-1), ToPort: aws.Int32(-1), CidrIpv4: aws.String("0.0.0.0/0")})
 			},
-			want: []expect{{CheckSecurityGroup, "trading sg-t", Fail, "in also allows tcp 22 from analytics (sgr-ssh); out also allows all traffic to analytics (sgr-all)"}},
+			want: []expect{{CheckSecurityGroup, "trading sg-t", Fail, "in also allows tcp 22 from analytics (sgr-ssh); out allows all traffic to 0.0.0.0/0 (sgr-all): open to every address"}},
 		},
 		{
 			name: "security group referencing the peer group on another port",
@@ -231,7 +231,7 @@ func TestChecksReportFailureModes(t *testing.T) {
 				w.analytics.alarms[0].AlarmActions = nil
 			},
 			want: []expect{
-				{CheckAlarms, "trading-peering-bytes-in", Fail, "INSUFFICIENT_DATA for 3h0m0s (over 30m0s): Peerctl/Peering/BytesToPeer gets no data points"},
+				{CheckAlarms, "trading-peering-bytes-in", Fail, "INSUFFICIENT_DATA for 3h0m0s (over 30m0s): Peerctl/Peering/BytesFromPeer gets no data points"},
 				{CheckAlarms, "trading-peering-bytes-out", Wait, "INSUFFICIENT_DATA for 5m0s, within the 30m0s grace period"},
 				{CheckAlarms, "analytics-peering-bytes-in", Fail, "does not notify arn:aws:sns:us-east-1:222222222222:peerctl-analytics-alarms"},
 				{CheckAlarms, "analytics-peering-bytes-out", Fail, "alarm does not exist"},

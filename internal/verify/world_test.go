@@ -122,6 +122,10 @@ func (w *world) account(n, peer config.Network, s string) *fakeAccount {
 			})
 		}
 	}
+	a.prefixLists = []types.PrefixList{
+		{PrefixListId: aws.String("pl-63a5400a"), PrefixListName: aws.String("com.amazonaws.us-east-1.s3"), Cidrs: []string{"54.231.0.0/16"}},
+		{PrefixListId: aws.String("pl-02cd2c6b"), PrefixListName: aws.String("com.amazonaws.us-east-1.dynamodb"), Cidrs: []string{"52.94.0.0/22"}},
+	}
 	for _, pl := range []string{"pl-63a5400a", "pl-02cd2c6b"} {
 		a.sgRules = append(a.sgRules, types.SecurityGroupRule{
 			SecurityGroupRuleId: aws.String("sgr-" + s + pl), GroupId: aws.String(sg), IsEgress: aws.Bool(true),
@@ -148,25 +152,36 @@ func (w *world) account(n, peer config.Network, s string) *fakeAccount {
 		Associations: []types.NetworkAclAssociation{{SubnetId: aws.String(subnets[0])}, {SubnetId: aws.String(subnets[1])}}}}
 	a.flowLogs = []types.FlowLog{
 		{FlowLogId: aws.String("fl-" + s + "-s3"), FlowLogStatus: aws.String("ACTIVE"), DeliverLogsStatus: aws.String("SUCCESS"),
-			ResourceId: aws.String(vpc), TrafficType: types.TrafficTypeAll, LogDestination: aws.String("arn:aws:s3:::" + bucket)},
+			ResourceId: aws.String(vpc), TrafficType: types.TrafficTypeAll,
+			LogDestinationType: types.LogDestinationTypeS3, LogDestination: aws.String("arn:aws:s3:::" + bucket)},
 		{FlowLogId: aws.String("fl-" + s + "-cw"), FlowLogStatus: aws.String("ACTIVE"), DeliverLogsStatus: aws.String("SUCCESS"),
-			ResourceId: aws.String(vpc), TrafficType: types.TrafficTypeAll, LogGroupName: aws.String(group)},
+			ResourceId: aws.String(vpc), TrafficType: types.TrafficTypeAll,
+			LogDestinationType: types.LogDestinationTypeCloudWatchLogs, LogGroupName: aws.String(group),
+			LogDestination: aws.String("arn:aws:logs:us-east-1:" + n.Account.ID + ":log-group:" + group)},
 	}
 	a.publicAccess = map[string]*s3types.PublicAccessBlockConfiguration{bucket: {
 		BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true),
 	}}
 	a.logGroups = []cwltypes.LogGroup{{LogGroupName: aws.String(group), RetentionInDays: aws.Int32(7)}}
+	a.metricFilters = map[string][]cwltypes.MetricFilter{group: {}}
 	a.recorders = []cstypes.ConfigurationRecorderStatus{{Name: aws.String("peerctl-" + name), Recording: true, LastStatus: cstypes.RecorderStatusSuccess}}
 	for _, r := range rules {
 		a.compliance = append(a.compliance, cstypes.ComplianceByConfigRule{ConfigRuleName: aws.String(r),
 			Compliance: &cstypes.Compliance{ComplianceType: cstypes.ComplianceTypeCompliant}})
 	}
-	for _, al := range alarms {
+	for i, al := range alarms {
+		metric := []string{"BytesFromPeer", "BytesToPeer"}[i]
 		a.alarms = append(a.alarms, cwtypes.MetricAlarm{AlarmName: aws.String(al), StateValue: cwtypes.StateValueOk,
 			StateUpdatedTimestamp: aws.Time(testNow.Add(-2 * time.Hour)), AlarmActions: []string{topic},
-			Namespace: aws.String("Peerctl/Peering"), MetricName: aws.String("BytesToPeer")})
+			Namespace: aws.String("Peerctl/Peering"), MetricName: aws.String(metric), TreatMissingData: aws.String("notBreaching")})
+		a.metricFilters[group] = append(a.metricFilters[group], cwltypes.MetricFilter{
+			FilterName: aws.String(name + "-" + metric), LogGroupName: aws.String(group),
+			FilterPattern: aws.String(`[version, account, eni, source, destination, srcport, destport, protocol, packets, bytes, start, end, action="ACCEPT", status]`),
+			MetricTransformations: []cwltypes.MetricTransformation{{
+				MetricNamespace: aws.String("Peerctl/Peering"), MetricName: aws.String(metric), MetricValue: aws.String("$bytes")}},
+		})
 	}
-	a.analysis = reachableOnAppPorts
+	a.analysis = reachableOnAppPorts(sg)
 	return a
 }
 
@@ -177,24 +192,42 @@ func boolWord(b bool) string {
 	return "in"
 }
 
-// reachableOnAppPorts is a correctly configured network as Reachability
-// Analyzer sees it: 443 and 5432 reachable, anything else blocked by the
-// security group.
-func reachableOnAppPorts(p *ec2.CreateNetworkInsightsPathInput) types.NetworkInsightsAnalysis {
-	port := aws.ToInt32(p.DestinationPort)
-	if port == 443 || port == 5432 {
-		return types.NetworkInsightsAnalysis{Status: types.AnalysisStatusSucceeded, NetworkPathFound: aws.Bool(true)}
+// reachableOnAppPorts is a correctly configured network whose probe
+// interfaces carry security group sg, as Reachability Analyzer sees it: 443
+// and 5432 reachable along a path that ends at the path's destination (the
+// peer interface, or the peering connection across accounts), anything else
+// blocked by the source interface's security group on the way out.
+func reachableOnAppPorts(sg string) func(p *ec2.CreateNetworkInsightsPathInput) types.NetworkInsightsAnalysis {
+	return func(p *ec2.CreateNetworkInsightsPathInput) types.NetworkInsightsAnalysis {
+		port := aws.ToInt32(p.DestinationPort)
+		if port == 443 || port == 5432 {
+			return types.NetworkInsightsAnalysis{Status: types.AnalysisStatusSucceeded, NetworkPathFound: aws.Bool(true),
+				ForwardPathComponents: pathTo(aws.ToString(p.Source), sg, aws.ToString(p.Destination))}
+		}
+		return types.NetworkInsightsAnalysis{Status: types.AnalysisStatusSucceeded, NetworkPathFound: aws.Bool(false),
+			Explanations: []types.Explanation{{ExplanationCode: aws.String("ENI_SG_RULES_MISMATCH"), Direction: aws.String("egress"),
+				Component:     &types.AnalysisComponent{Id: p.Source, Arn: aws.String("arn:aws:ec2:us-east-1:111111111111:network-interface/" + aws.ToString(p.Source))},
+				SecurityGroup: &types.AnalysisComponent{Id: aws.String(sg)}}}}
 	}
-	return types.NetworkInsightsAnalysis{Status: types.AnalysisStatusSucceeded, NetworkPathFound: aws.Bool(false),
-		Explanations: []types.Explanation{{ExplanationCode: aws.String("ENI_SG_RULES_MISMATCH"), Direction: aws.String("egress"),
-			SecurityGroup: &types.AnalysisComponent{Id: aws.String("sg-x")}}}}
+}
+
+// pathTo is a forward path as Reachability Analyzer lists it: the source
+// interface, its security group, the subnet's ACL and route table, then the
+// destination.
+func pathTo(source, sg, dest string) []types.PathComponent {
+	var out []types.PathComponent
+	for i, id := range []string{source, sg, "acl-x", "rtb-x", dest} {
+		out = append(out, types.PathComponent{SequenceNumber: aws.Int32(int32(i + 1)), Component: &types.AnalysisComponent{Id: aws.String(id)}})
+	}
+	return out
 }
 
 func fastWait() WaitOptions {
 	return WaitOptions{
 		ENIMinDelay: time.Millisecond, ENIMaxDelay: 2 * time.Millisecond, ENIMaxWait: 5 * time.Second,
 		AnalysisMinDelay: time.Millisecond, AnalysisMaxDelay: 2 * time.Millisecond, AnalysisMaxWait: 5 * time.Second,
-		CleanupTimeout: 5 * time.Second, CleanupRetryDelay: time.Millisecond,
+		CreateTimeout: time.Second, DrainTimeout: 200 * time.Millisecond,
+		CleanupCallTimeout: time.Second, CleanupTimeout: 5 * time.Second, CleanupRetryDelay: time.Millisecond,
 	}
 }
 

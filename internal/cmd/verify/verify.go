@@ -46,17 +46,23 @@ func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Co
   peering-status   the peering connection is active
   peering-dns      DNS resolution is enabled on each side (read from each side's account)
   routes           every private route table has an active route to the peer via the peering
-  security-group   the application group allows exactly TCP 443 and 5432 with each peer
+  security-group   the application group allows exactly TCP 443 and 5432 with each whole peer
+                   CIDR, and 443 out to the S3/DynamoDB prefix lists; nothing else
   nacl             the subnets' network ACL allows 443 and 5432 and denies ssh, http, dns, icmp
+                   with each peer, and ssh and rdp from outside
   flow-logs        both flow logs are ACTIVE, capture ALL traffic and deliver without errors
+                   to the stack's bucket and log group
   flow-log-bucket  the flow-log bucket blocks all public access
   flow-log-group   the flow-log log group exists
   config-recorder  AWS Config is recording
   config-rules     each rule's compliance (COMPLIANT, NON_COMPLIANT, or no data yet)
-  alarms           alarms exist, notify the topic, and are not stuck in INSUFFICIENT_DATA
+  alarms           alarms exist, notify the topic, watch a metric a metric filter publishes,
+                   and are not stuck in INSUFFICIENT_DATA
   dashboard        the dashboard exists
   reachability     Reachability Analyzer, both ways: 443 and 5432 reachable, 22 not
-  probe-cleanup    the probe's network interfaces, paths and analyses were deleted
+                   (across accounts: each side's half, up to the peering connection)
+  probe-cleanup    the probe's network interfaces, paths and analyses were deleted, and
+                   none of the run's tagged resources is left
 
 Stack outputs come from the stack's state (as "peerctl outputs" reads them)
 or from --outputs FILE (saved with "peerctl outputs --json"). Checks whose
