@@ -29,7 +29,8 @@ type IOStreams struct {
 func SystemIO() *IOStreams {
 	return &IOStreams{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
-		IsInteractive: func() bool { return isatty.IsTerminal(os.Stdin.Fd()) && isatty.IsTerminal(os.Stdout.Fd()) },
+		// Prompts are written to stderr, so stdout may be redirected.
+		IsInteractive: func() bool { return isatty.IsTerminal(os.Stdin.Fd()) && isatty.IsTerminal(os.Stderr.Fd()) },
 	}
 }
 

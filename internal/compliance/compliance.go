@@ -84,6 +84,11 @@ func RecorderName(account, env string) string {
 	return fmt.Sprintf("%s-config-recorder-%s", account, env)
 }
 
+// DeliveryChannelName is the delivery channel of an account.
+func DeliveryChannelName(account, env string) string {
+	return fmt.Sprintf("%s-config-delivery-%s", account, env)
+}
+
 // NewCompliance registers AWS Config for one account. The caller passes the
 // account's provider in opts; children inherit it.
 func NewCompliance(ctx *pulumi.Context, name string, args *ComplianceArgs, opts ...pulumi.ResourceOption) (*Compliance, error) {
@@ -319,7 +324,7 @@ func (b *builder) recorder() error {
 	}
 	b.c.Recorder, b.c.RecorderName = rec, name
 	channel := &cfg.DeliveryChannelArgs{
-		Name:         pulumi.String(b.physical("config-delivery")),
+		Name:         pulumi.String(DeliveryChannelName(b.args.Account, b.args.Environment)),
 		S3BucketName: b.c.Bucket.Bucket.Bucket,
 		SnapshotDeliveryProperties: &cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs{
 			DeliveryFrequency: pulumi.String("TwentyFour_Hours"),

@@ -249,56 +249,25 @@ func (g AccountGroup) NetworkNames() []string {
 	return out
 }
 
-// SameAccountNetworks reports whether networks a and b are provably in one
-// account, by the rule SameAccount applies to peerings: equal expected
-// account ids when both are known, otherwise identical credentials (both
-// default, the same profile, or the same role). Networks the configuration
-// cannot prove to share an account are treated as separate accounts; set
-// account.id on networks that do share one.
-func SameAccountNetworks(a, b Network) bool {
-	if idA, idB := a.Account.ExpectedID(), b.Account.ExpectedID(); idA != "" && idB != "" {
-		return idA == idB
-	}
-	return a.Account.Profile == b.Account.Profile && a.Account.RoleARN == b.Account.RoleARN
-}
-
-// AccountGroups partitions the networks by account (SameAccountNetworks,
-// closed transitively), groups ordered by their first network's position in
-// the configuration, so that appending a network never renames a group.
-func (c *Config) AccountGroups() []AccountGroup {
-	// Union-find over the networks: a network that matches two groups
-	// (an account id on one side, identical credentials on the other)
-	// joins them.
-	root := make([]int, len(c.Networks))
-	for i := range root {
-		root[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		if root[i] != i {
-			root[i] = find(root[i])
-		}
-		return root[i]
-	}
-	for i, n := range c.Networks {
-		for j := range i {
-			if SameAccountNetworks(c.Networks[j], n) {
-				a, b := find(i), find(j)
-				root[max(a, b)] = min(a, b) // the earlier network names the group
-			}
-		}
-	}
+// GroupByAccount partitions networks by the AWS account they are in, as
+// accountOf (network name -> account id) says, keeping configuration order;
+// the group's first network names it. The account ids come from where the
+// account is known for sure: the providers at deploy time (configured id, or
+// STS), so two profiles into one account make one group. Account-wide
+// singletons (the AWS Config recorder and delivery channel, the OAM sink)
+// are created once per group.
+func GroupByAccount(networks []Network, accountOf func(network string) string) []AccountGroup {
 	var groups []AccountGroup
-	index := map[int]int{} // root -> position in groups
-	for i, n := range c.Networks {
-		r := find(i)
-		g, ok := index[r]
+	index := map[string]int{}
+	for _, n := range networks {
+		id := accountOf(n.Name)
+		i, ok := index[id]
 		if !ok {
-			g = len(groups)
-			index[r] = g
+			i = len(groups)
+			index[id] = i
 			groups = append(groups, AccountGroup{})
 		}
-		groups[g].Networks = append(groups[g].Networks, n)
+		groups[i].Networks = append(groups[i].Networks, n)
 	}
 	return groups
 }

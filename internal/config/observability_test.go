@@ -2,12 +2,9 @@ package config
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
-
-	"pgregory.net/rapid"
 )
 
 func TestObservabilityDefaults(t *testing.T) {
@@ -185,106 +182,16 @@ func TestPeeringDNSRuleDefault(t *testing.T) {
 	}
 }
 
-func TestAccountGroups(t *testing.T) {
-	tests := []struct {
-		name     string
-		accounts []string // the account: value of networks n0, n1, n2
-		want     string
-	}{
-		{"distinct ids", []string{`{id: "111111111111"}`, `{id: "222222222222"}`, `{id: "333333333333"}`}, "n0 | n1 | n2"},
-		{"equal ids", []string{`{id: "111111111111"}`, `{id: "222222222222"}`, `{id: "111111111111", profile: other}`}, "n0 n2 | n1"},
-		{"role ARNs of one account", []string{`{roleArn: "arn:aws:iam::111111111111:role/a"}`, `{roleArn: "arn:aws:iam::111111111111:role/b"}`, `{id: "222222222222"}`}, "n0 n1 | n2"},
-		{"default credentials", []string{`{}`, `{}`, `{}`}, "n0 n1 n2"},
-		{"same profile, no ids", []string{`{profile: p}`, `{profile: q}`, `{profile: p}`}, "n0 n2 | n1"},
-		{"id known on one side only", []string{`{profile: p, id: "111111111111"}`, `{profile: p}`, `{profile: q}`}, "n0 n1 | n2"},
+// Networks are grouped by the account they resolve to, in configuration
+// order, named after their first network.
+func TestGroupByAccount(t *testing.T) {
+	nets := []Network{{Name: "trading"}, {Name: "analytics"}, {Name: "risk"}, {Name: "ops"}}
+	ids := map[string]string{"trading": "111111111111", "analytics": "222222222222", "risk": "111111111111", "ops": "333333333333"}
+	var got []string
+	for _, g := range GroupByAccount(nets, func(n string) string { return ids[n] }) {
+		got = append(got, g.Name()+":"+strings.Join(g.NetworkNames(), ","))
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var b strings.Builder
-			b.WriteString("config:\n  peerctl:networks:\n")
-			for i, a := range tt.accounts {
-				fmt.Fprintf(&b, "    - {name: n%d, cidr: 10.%d.0.0/16, costCenter: c, account: %s}\n", i, i, a)
-			}
-			b.WriteString("  peerctl:peerings: [{requester: n0, accepter: n1}]\n")
-			c, err := parseYAML(t, b.String(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var groups []string
-			for _, g := range c.AccountGroups() {
-				groups = append(groups, strings.Join(g.NetworkNames(), " "))
-				if g.Name() != g.Networks[0].Name {
-					t.Errorf("group %v is named %s", g.NetworkNames(), g.Name())
-				}
-			}
-			if got := strings.Join(groups, " | "); got != tt.want {
-				t.Errorf("groups = %s, want %s", got, tt.want)
-			}
-			var all []string
-			for _, g := range c.AccountGroups() {
-				all = append(all, g.NetworkNames()...)
-			}
-			if slices.Sort(all); !slices.Equal(all, []string{"n0", "n1", "n2"}) {
-				t.Errorf("groups cover %v", all)
-			}
-		})
+	if want := []string{"trading:trading,risk", "analytics:analytics", "ops:ops"}; !slices.Equal(got, want) {
+		t.Errorf("groups = %v, want %v", got, want)
 	}
-}
-
-// Account groups agree with the peering's SameAccount decision: networks a
-// peering calls same-account are always grouped together, and when every
-// network has an account id (or none has), grouping is exactly SameAccount.
-func TestAccountGroupsAgreeWithSameAccount(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		ids := []string{"", "111111111111", "222222222222"}
-		profiles := []string{"", "p", "q"}
-		n := rapid.IntRange(2, 4).Draw(t, "networks")
-		withIDs := rapid.SampledFrom([]string{"all", "none", "mixed"}).Draw(t, "ids")
-		var b strings.Builder
-		b.WriteString("config:\n  peerctl:networks:\n")
-		for i := range n {
-			id := rapid.SampledFrom(ids).Draw(t, "id")
-			switch withIDs {
-			case "all":
-				id = rapid.SampledFrom(ids[1:]).Draw(t, "id")
-			case "none":
-				id = ""
-			}
-			account := fmt.Sprintf("{id: %q, profile: %q}", id, rapid.SampledFrom(profiles).Draw(t, "profile"))
-			fmt.Fprintf(&b, "    - {name: n%d, cidr: 10.%d.0.0/16, costCenter: c, account: %s}\n", i, i, account)
-		}
-		b.WriteString("  peerctl:peerings: [{requester: n0, accepter: n1}]\n")
-		raw, err := ParseStackYAML([]byte(b.String()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := Parse(raw, env(nil))
-		if err != nil {
-			t.Fatal(err)
-		}
-		groupOf := map[string]string{}
-		for _, g := range c.AccountGroups() {
-			for _, m := range g.Networks {
-				groupOf[m.Name] = g.Name()
-			}
-		}
-		if len(groupOf) != n {
-			t.Fatalf("%d networks grouped, want %d", len(groupOf), n)
-		}
-		for i, a := range c.Networks {
-			for _, b := range c.Networks[:i] {
-				same := c.SameAccount(Peering{Requester: a.Name, Accepter: b.Name})
-				if same != SameAccountNetworks(a, b) {
-					t.Fatalf("SameAccount(%s, %s) = %v but SameAccountNetworks = %v", a.Name, b.Name, same, !same)
-				}
-				together := groupOf[a.Name] == groupOf[b.Name]
-				if same && !together {
-					t.Fatalf("%s and %s are the same account but in groups %s and %s", a.Name, b.Name, groupOf[a.Name], groupOf[b.Name])
-				}
-				if withIDs != "mixed" && together != same {
-					t.Fatalf("%s and %s: grouped %v, same account %v", a.Name, b.Name, together, same)
-				}
-			}
-		}
-	})
 }

@@ -130,7 +130,7 @@ func CheckPassphrase(b Backend, getenv config.LookupEnv, stackFile string) error
 	if b.IsCloud() {
 		return nil
 	}
-	if provider := stackSecretsProvider(stackFile); provider != "" && provider != "passphrase" && provider != "default" {
+	if StackSecretsProvider(stackFile) != "" {
 		return nil
 	}
 	if _, ok := getenv(EnvPassphrase); ok {
@@ -166,8 +166,20 @@ func projectBackendURL(projectDir string) string {
 	return p.Backend.URL
 }
 
-// stackSecretsProvider reads secretsprovider from a Pulumi.<stack>.yaml.
-func stackSecretsProvider(stackFile string) string {
+// StackSecretsProvider is the secrets provider a Pulumi.<stack>.yaml names
+// (secretsprovider: awskms://..., gcpkms://, azurekeyvault://,
+// hashivault://), or "" when it names none or the passphrase provider.
+func StackSecretsProvider(stackFile string) string {
+	switch p := readSecretsProvider(stackFile); p {
+	case "", "passphrase", "default":
+		return ""
+	default:
+		return p
+	}
+}
+
+// readSecretsProvider reads secretsprovider from a Pulumi.<stack>.yaml.
+func readSecretsProvider(stackFile string) string {
 	data, err := os.ReadFile(stackFile)
 	if err != nil {
 		return ""

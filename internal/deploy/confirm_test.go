@@ -2,13 +2,17 @@ package deploy
 
 import (
 	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
 	"github.com/peerctl/peerctl/internal/cmdutil"
+	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/deploy/deploytest"
 )
 
@@ -107,8 +111,11 @@ func TestFindPulumi(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cmd, err := FindPulumi(tt.lookPath, tt.newCmd)
 			if len(tt.wantErr) == 0 {
-				if err != nil || cmd != fake {
-					t.Fatalf("FindPulumi = %v, %v", cmd, err)
+				// The CLI found runs under peerctl's own runner, at the
+				// version the SDK's check vouched for.
+				c, ok := cmd.(*Command)
+				if err != nil || !ok || c.Path != "/usr/local/bin/pulumi" || !c.Version().EQ(fake.Version()) {
+					t.Fatalf("FindPulumi = %#v, %v", cmd, err)
 				}
 				return
 			}
@@ -122,6 +129,113 @@ func TestFindPulumi(t *testing.T) {
 			}
 			if errors.Is(err, ErrPulumiNotInstalled) != tt.notInst {
 				t.Errorf("errors.Is(err, ErrPulumiNotInstalled) = %v, want %v", !tt.notInst, tt.notInst)
+			}
+		})
+	}
+}
+
+func TestCanPrompt(t *testing.T) {
+	pipe := func() (*os.File, *os.File) {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close(); w.Close() })
+		return r, w
+	}
+	stdin, _ := pipe()
+	stdout, stderr := pipe()
+	tests := []struct {
+		name      string
+		terminals []*os.File
+		streams   *cmdutil.IOStreams
+		want      bool
+	}{
+		{name: "stdin and stderr on a terminal, stdout to a file (destroy > log)", terminals: []*os.File{stdin, stderr}, want: true},
+		{name: "everything on a terminal", terminals: []*os.File{stdin, stdout, stderr}, want: true},
+		{name: "stdin not a terminal (CI)", terminals: []*os.File{stdout, stderr}},
+		{name: "stderr not a terminal (2> log): nobody sees the question", terminals: []*os.File{stdin, stdout}},
+		{name: "streams that are not files", streams: &cmdutil.IOStreams{In: strings.NewReader(""), Out: &strings.Builder{}, ErrOut: &strings.Builder{},
+			IsInteractive: func() bool { return true }}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			streams := tt.streams
+			if streams == nil {
+				streams = &cmdutil.IOStreams{In: stdin, Out: stdout, ErrOut: stderr}
+			}
+			isTerminal := func(fd uintptr) bool {
+				return slices.ContainsFunc(tt.terminals, func(f *os.File) bool { return f.Fd() == fd })
+			}
+			if got := canPrompt(streams, isTerminal); got != tt.want {
+				t.Errorf("canPrompt = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEnvInteractive(t *testing.T) {
+	no := func() bool { return false }
+	yes := func() bool { return true }
+	tests := []struct {
+		name string
+		env  Env
+		want bool
+	}{
+		{name: "the prompt check decides, not stdout", env: Env{IO: &cmdutil.IOStreams{IsInteractive: no}, CanPrompt: yes}, want: true},
+		{name: "no prompt check: the streams say", env: Env{IO: &cmdutil.IOStreams{IsInteractive: yes}}, want: true},
+		{name: "nothing says yes", env: Env{IO: &cmdutil.IOStreams{}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.env.Interactive(); got != tt.want {
+				t.Errorf("Interactive = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestProductionReasons(t *testing.T) {
+	tests := []struct {
+		name   string
+		stack  string
+		file   string // peerctl:environment in the stack file, "" for none
+		suffix string // ENVIRONMENT_SUFFIX
+		want   []string
+	}{
+		{name: "dev", stack: "dev", file: "dev"},
+		{name: "no environment set", stack: "dev"},
+		{name: "the stack file says prod", stack: "live", file: "prod", want: []string{"Pulumi.live.yaml sets peerctl:environment: prod"}},
+		{name: "ENVIRONMENT_SUFFIX cannot make a prod stack file dev", stack: "live", file: "prod", suffix: "dev",
+			want: []string{"Pulumi.live.yaml sets peerctl:environment: prod"}},
+		{name: "ENVIRONMENT_SUFFIX=prod", stack: "dev", file: "dev", suffix: "prod",
+			want: []string{"the environment is prod (from ENVIRONMENT_SUFFIX)"}},
+		{name: "the stack named prod", stack: "prod", file: "dev", want: []string{`the stack is named "prod"`}},
+		{name: "all of them", stack: "prod", file: "prod", suffix: "prod", want: []string{`the stack is named "prod"`,
+			"Pulumi.prod.yaml sets peerctl:environment: prod", "the environment is prod (from ENVIRONMENT_SUFFIX)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			content := "config: {}\n"
+			if tt.file != "" {
+				content = "config:\n  peerctl:environment: " + tt.file + "\n"
+			}
+			path := filepath.Join(t.TempDir(), config.StackFileName(tt.stack))
+			writeFile(t, path, content)
+			raw, err := config.LoadStackFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := config.Parse(raw, envMap(map[string]string{config.EnvEnvironmentSuffix: tt.suffix}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ProductionReasons(tt.stack, path, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("reasons = %q, want %q", got, tt.want)
 			}
 		})
 	}

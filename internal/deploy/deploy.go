@@ -11,11 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -25,6 +22,7 @@ import (
 	"github.com/peerctl/peerctl/internal/cmdutil"
 	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/deploy/awsauth"
+	"github.com/peerctl/peerctl/internal/deploy/preflight"
 )
 
 // DefaultStack is the stack the commands use without --stack.
@@ -48,6 +46,21 @@ type Env struct {
 	Pulumi func() (auto.PulumiCommand, error)
 	// Credentials checks every network's credentials (awsauth.NewChecker().Check).
 	Credentials func(ctx context.Context, cfg *config.Config) ([]awsauth.Identity, error)
+	// Preflight checks, after the credentials, that the accounts can take
+	// what preview and up would create (preflight.NewChecker().Check).
+	Preflight func(ctx context.Context, cfg *config.Config, ids []awsauth.Identity) error
+	// CanPrompt reports whether a person can answer a question: stdin and
+	// stderr, where questions are written, are terminals (CanPrompt). nil
+	// falls back to IO.IsInteractive.
+	CanPrompt func() bool
+}
+
+// Interactive reports whether the commands may ask a question.
+func (e Env) Interactive() bool {
+	if e.CanPrompt != nil {
+		return e.CanPrompt()
+	}
+	return e.IO != nil && e.IO.IsInteractive != nil && e.IO.IsInteractive()
 }
 
 // NewEnv returns the production Env for a factory.
@@ -59,6 +72,8 @@ func NewEnv(f *cmdutil.Factory) Env {
 		StackConfig: func(stack string) (*config.Config, error) { return f.StackConfig(stack, "") },
 		Pulumi:      DefaultPulumi,
 		Credentials: awsauth.NewChecker().Check,
+		Preflight:   preflight.NewChecker().Check,
+		CanPrompt:   func() bool { return CanPrompt(f.IO) },
 	}
 }
 
@@ -91,8 +106,11 @@ type Needs struct {
 	// Credentials checks every network's AWS credentials (everything that
 	// reads or changes AWS resources; not outputs).
 	Credentials bool
-	Policy      PolicyMode
-	PreCheck    PreCheckFunc
+	// Preflight runs Env.Preflight after the credentials check: the
+	// commands that would create resources (preview, up).
+	Preflight bool
+	Policy    PolicyMode
+	PreCheck  PreCheckFunc
 }
 
 // Session is a stack ready for the engine: configuration valid, CLI found,
@@ -113,7 +131,8 @@ type Session struct {
 // Prepare does, in order, everything that can fail before the engine runs:
 // validate the configuration (as plan does), find the Pulumi CLI, resolve
 // the backend and the passphrase, run the pre-check (offline plan + policy),
-// and check the AWS credentials of every network.
+// check the AWS credentials of every network, and run the pre-flight
+// checks of the accounts.
 func Prepare(ctx context.Context, env Env, fl Flags, needs Needs) (*Session, error) {
 	if fl.Stack == "" {
 		return nil, usagef("--stack must not be empty")
@@ -155,6 +174,11 @@ func Prepare(ctx context.Context, env Env, fl Flags, needs Needs) (*Session, err
 			return nil, err
 		}
 	}
+	if needs.Preflight && env.Preflight != nil {
+		if err := env.Preflight(ctx, cfg, s.Identities); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -173,30 +197,38 @@ func (s *Session) envVars() map[string]string {
 	return vars
 }
 
-// OpenStack selects the stack in the workspace of the project directory,
-// the same program and Pulumi.<stack>.yaml that `pulumi up` uses. create
-// makes the stack when it does not exist (preview, up); without it a
-// missing stack is an error (destroy, refresh, outputs, verify).
+// OpenStack opens the stack in the workspace of the project directory, the
+// same program and Pulumi.<stack>.yaml that `pulumi up` uses, without
+// changing the project's selected stack. create makes the stack when it
+// does not exist (preview, up), with the secrets provider its stack file
+// names; without it a missing stack is an error (destroy, refresh, outputs,
+// verify).
 func (s *Session) OpenStack(ctx context.Context, create bool) (auto.Stack, error) {
 	if err := s.Backend.Prepare(); err != nil {
 		return auto.Stack{}, err
 	}
-	opts := []auto.LocalWorkspaceOption{auto.Pulumi(s.Pulumi), auto.EnvVars(s.envVars())}
-	var st auto.Stack
-	var err error
-	if create {
-		st, err = auto.UpsertStackLocalSource(ctx, s.StackName, s.ProjectDir, opts...)
-	} else {
-		st, err = auto.SelectStackLocalSource(ctx, s.StackName, s.ProjectDir, opts...)
+	provider := StackSecretsProvider(filepath.Join(s.ProjectDir, config.StackFileName(s.StackName)))
+	opts := []auto.LocalWorkspaceOption{auto.WorkDir(s.ProjectDir), auto.Pulumi(s.Pulumi), auto.EnvVars(s.envVars())}
+	if provider != "" {
+		opts = append(opts, auto.SecretsProvider(provider))
 	}
-	switch {
-	case err == nil:
-		return st, nil
-	case auto.IsSelectStack404Error(err):
-		return st, fmt.Errorf("stack %q does not exist in backend %s; deploy it with `peerctl up --stack %s` (or pick the backend that holds it with --backend)",
-			s.StackName, s.Backend, s.StackName)
+	lw, err := auto.NewLocalWorkspace(ctx, opts...)
+	if err != nil {
+		return auto.Stack{}, EngineError(ctx, "open workspace "+s.ProjectDir, s, err)
 	}
-	return st, EngineError(ctx, "open stack "+s.StackName, s, err)
+	ws := projectWorkspace{Workspace: lw, secretsProvider: provider}
+	st, err := auto.SelectStack(ctx, s.StackName, ws)
+	if errors.Is(err, errNoStack) {
+		if !create {
+			return st, fmt.Errorf("stack %q does not exist in backend %s; deploy it with `peerctl up --stack %s` (or pick the backend that holds it with --backend)",
+				s.StackName, s.Backend, s.StackName)
+		}
+		st, err = auto.NewStack(ctx, s.StackName, ws)
+	}
+	if err != nil {
+		return st, EngineError(ctx, "open stack "+s.StackName, s, err)
+	}
+	return st, nil
 }
 
 // EngineError turns an Automation API error into a short message; the
@@ -204,7 +236,7 @@ func (s *Session) OpenStack(ctx context.Context, create bool) (auto.Stack, error
 func EngineError(ctx context.Context, op string, s *Session, err error) error {
 	switch {
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
-		return fmt.Errorf("%s: %w", op, cmdutil.ErrCancelled)
+		return interrupted(ctx, op, s)
 	case auto.IsConcurrentUpdateError(err):
 		return fmt.Errorf("%s: stack %q is locked by another update; if none is running, unlock it with `PULUMI_BACKEND_URL=%s pulumi cancel --stack %s`",
 			op, s.StackName, s.Backend.URL, s.StackName)
@@ -212,6 +244,24 @@ func EngineError(ctx context.Context, op string, s *Session, err error) error {
 		return fmt.Errorf("%s: the Pulumi program in %s does not compile:\n%s", op, s.ProjectDir, tail(err.Error(), 15))
 	}
 	return fmt.Errorf("%s failed:\n%s", op, tail(stderrOf(err), 15))
+}
+
+// interrupted says what an interrupted operation left behind, by how
+// often Ctrl-C was pressed (see Command).
+func interrupted(ctx context.Context, op string, s *Session) error {
+	presses, _ := interruptsFrom(ctx).snapshot()
+	switch {
+	case presses >= 3:
+		return fmt.Errorf("%s: the Pulumi CLI was killed (third Ctrl-C): resources it was changing may be missing from the state, and the stack may still be locked "+
+			"(unlock it with `PULUMI_BACKEND_URL=%s pulumi cancel --stack %s`); see \"Interrupting\" in docs/deploy.md: %w",
+			op, s.Backend.URL, s.StackName, cmdutil.ErrCancelled)
+	case presses == 2:
+		return fmt.Errorf("%s: stopped at once (second Ctrl-C) without waiting for the operations in flight: resources they were creating may exist in AWS "+
+			"but not in the state, and the next update reports them as pending operations; see \"Interrupting\" in docs/deploy.md: %w",
+			op, cmdutil.ErrCancelled)
+	}
+	return fmt.Errorf("%s: interrupted; the Pulumi CLI stopped after the operations in flight and saved the state, run the command again to continue: %w",
+		op, cmdutil.ErrCancelled)
 }
 
 // stderrOf extracts the CLI's stderr from an Automation API error message
@@ -269,16 +319,6 @@ func Stream(w io.Writer, p Progress, op func(ch chan<- events.EngineEvent) error
 	case <-time.After(drainTimeout):
 		return p, err
 	}
-}
-
-// Interruptible returns ctx, cancelled on Ctrl-C or SIGTERM: the Automation
-// API then interrupts the Pulumi CLI, which stops the update cleanly, and
-// verify removes its probe resources.
-func Interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	return signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 }
 
 // Accounts describes which account each network deploys to.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/deploy/awsauth"
 	"github.com/peerctl/peerctl/internal/deploy/deploytest"
+	"github.com/peerctl/peerctl/internal/deploy/preflight"
 )
 
 // testEnv is an Env over a temporary project directory and a fake CLI; it
@@ -59,6 +62,10 @@ func newTestEnv(t *testing.T, env map[string]string) *testEnv {
 			te.steps = append(te.steps, "credentials")
 			return []awsauth.Identity{{Network: "trading", Account: "111111111111"}}, nil
 		},
+		Preflight: func(ctx context.Context, c *config.Config, ids []awsauth.Identity) error {
+			te.steps = append(te.steps, fmt.Sprintf("preflight(%d ids)", len(ids)))
+			return nil
+		},
 	}
 	return te
 }
@@ -82,6 +89,39 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 			env:       withPassphrase,
 			needs:     Needs{Credentials: true, Policy: PolicyEnforce},
 			wantSteps: "project config pulumi precheck credentials",
+		},
+		{
+			name:      "preview and up check the accounts after the credentials",
+			env:       withPassphrase,
+			needs:     Needs{Credentials: true, Preflight: true, Policy: PolicyEnforce},
+			wantSteps: "project config pulumi precheck credentials preflight(1 ids)",
+		},
+		{
+			name:  "a pre-flight conflict stops them",
+			env:   withPassphrase,
+			needs: Needs{Credentials: true, Preflight: true, Policy: PolicyEnforce},
+			tweak: func(te *testEnv) {
+				te.Preflight = func(context.Context, *config.Config, []awsauth.Identity) error {
+					te.steps = append(te.steps, "preflight")
+					return &preflight.ConflictError{Conflicts: []preflight.Conflict{{Message: "account 1 (network trading) already has AWS Config recorder \"default\""}}}
+				}
+			},
+			wantSteps: "project config pulumi precheck credentials preflight",
+			wantErr:   config.ErrInvalid,
+			wantMsg:   `pre-flight check: account 1 (network trading) already has AWS Config recorder "default"; nothing was changed`,
+		},
+		{
+			name:  "no pre-flight check when the credentials fail",
+			env:   withPassphrase,
+			needs: Needs{Credentials: true, Preflight: true, Policy: PolicyEnforce},
+			tweak: func(te *testEnv) {
+				te.Credentials = func(context.Context, *config.Config) ([]awsauth.Identity, error) {
+					te.steps = append(te.steps, "credentials")
+					return nil, &awsauth.CredentialsError{Problems: []awsauth.Problem{{Network: "trading", Credentials: "profile a", Reason: "expired"}}}
+				}
+			},
+			wantSteps: "project config pulumi precheck credentials",
+			wantErr:   awsauth.ErrCredentials,
 		},
 		{
 			name:      "outputs needs no credentials and no policy",
@@ -195,41 +235,66 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 }
 
 func TestOpenStack(t *testing.T) {
+	const kms = "awskms://alias/peerctl?region=us-east-1"
 	tests := []struct {
-		name     string
-		create   bool
-		existing bool
-		wantInit bool
-		wantErr  string
+		name      string
+		create    bool
+		existing  bool
+		stackFile string // Pulumi.dev.yaml; default "config: {}"
+		wantCalls []string
+		wantErr   string
 	}{
-		{name: "up creates a missing stack", create: true, wantInit: true},
-		{name: "up selects an existing stack", create: true, existing: true},
-		{name: "destroy never creates one", create: false, wantErr: "stack \"dev\" does not exist in backend file://"},
-		{name: "destroy selects an existing stack", existing: true},
+		{name: "up creates a missing stack without selecting it", create: true,
+			wantCalls: []string{"stack --show-name --stack dev", "stack init dev --no-select"}},
+		{name: "up opens an existing stack without selecting it", create: true, existing: true,
+			wantCalls: []string{"stack --show-name --stack dev"}},
+		{name: "destroy never creates one", create: false, wantErr: "stack \"dev\" does not exist in backend file://",
+			wantCalls: []string{"stack --show-name --stack dev"}},
+		{name: "destroy opens an existing stack without selecting it", existing: true,
+			wantCalls: []string{"stack --show-name --stack dev"}},
+		{name: "a new stack gets the secrets provider of its stack file", create: true,
+			stackFile: "secretsprovider: " + kms + "\nconfig: {}\n",
+			wantCalls: []string{"stack --show-name --stack dev", "stack init dev --no-select --secrets-provider " + kms}},
+		{name: "the passphrase provider is the default", create: true,
+			stackFile: "secretsprovider: passphrase\nconfig: {}\n",
+			wantCalls: []string{"stack --show-name --stack dev", "stack init dev --no-select"}},
+		{name: "an existing stack keeps its provider", create: true, existing: true,
+			stackFile: "secretsprovider: " + kms + "\nconfig: {}\n",
+			wantCalls: []string{"stack --show-name --stack dev"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			te := newTestEnv(t, map[string]string{EnvPassphrase: "pw", "ENVIRONMENT_SUFFIX": "qa", "UNRELATED": "x"})
-			te.cli.Stacks = map[string]bool{"dev": tt.existing}
+			if tt.stackFile != "" {
+				writeFile(t, filepath.Join(te.dir, "Pulumi.dev.yaml"), tt.stackFile)
+			}
+			te.cli.Stacks = map[string]bool{"dev": tt.existing, "prod": true}
+			// The user had selected prod; a later plain `pulumi destroy`
+			// must still target prod.
+			te.cli.Selected = "prod"
 			s, err := Prepare(context.Background(), te.Env, Flags{Stack: "dev"}, Needs{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			_, err = s.OpenStack(context.Background(), tt.create)
+			var got []string
+			for _, c := range te.cli.Calls() {
+				got = append(got, strings.Join(c.Args, " "))
+			}
+			if !slices.Equal(got, tt.wantCalls) {
+				t.Errorf("CLI commands:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(tt.wantCalls, "\n  "))
+			}
+			if te.cli.Selected != "prod" {
+				t.Errorf("the selected stack changed to %q", te.cli.Selected)
+			}
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				if te.cli.Ran("stack init") {
-					t.Error("stack init ran")
 				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
-			}
-			if te.cli.Ran("stack init") != tt.wantInit {
-				t.Errorf("stack init ran = %v, want %v", !tt.wantInit, tt.wantInit)
 			}
 			calls := te.cli.Calls()
 			if calls[0].Dir != te.dir {
@@ -248,6 +313,45 @@ func TestOpenStack(t *testing.T) {
 				t.Errorf("state dir not created: %v", err)
 			}
 		})
+	}
+}
+
+// TestOperationsDoNotSelectTheStack runs every operation the commands use
+// and checks that none changes the user's selected stack.
+func TestOperationsDoNotSelectTheStack(t *testing.T) {
+	te := newTestEnv(t, withPassphrase)
+	te.cli.Stacks = map[string]bool{"dev": true, "prod": true}
+	te.cli.Selected = "prod"
+	te.cli.Events = deploytest.Scenario()
+	s, err := Prepare(context.Background(), te.Env, Flags{Stack: "dev"}, Needs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.OpenStack(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := st.Outputs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.PreviewDestroy(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Destroy(ctx, &st, &bytes.Buffer{}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Refresh(ctx, &st, &bytes.Buffer{}, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range te.cli.Calls() {
+		args := strings.Join(c.Args, " ")
+		if strings.HasPrefix(args, "stack select") || !slices.Contains(c.Args, "--stack") && !strings.HasPrefix(args, "stack init") {
+			t.Errorf("%q does not name its stack", args)
+		}
+	}
+	if te.cli.Selected != "prod" {
+		t.Errorf("the selected stack changed to %q", te.cli.Selected)
 	}
 }
 
@@ -347,21 +451,47 @@ func TestEngineErrors(t *testing.T) {
 }
 
 func TestCancelledOperationIsErrCancelled(t *testing.T) {
-	te := newTestEnv(t, withPassphrase)
-	te.cli.Stacks = map[string]bool{"dev": true}
-	te.cli.WaitForCancel = map[string]bool{deploytest.OpUp: true}
-	s, err := Prepare(context.Background(), te.Env, Flags{Stack: "dev"}, Needs{})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name    string
+		presses int
+		wantMsg string
+	}{
+		{name: "cancelled context", wantMsg: "pulumi up: interrupted; the Pulumi CLI stopped after the operations in flight and saved the state, run the command again to continue: cancelled"},
+		{name: "one Ctrl-C", presses: 1, wantMsg: "pulumi up: interrupted; the Pulumi CLI stopped after the operations in flight"},
+		{name: "two", presses: 2, wantMsg: "pulumi up: stopped at once (second Ctrl-C) without waiting for the operations in flight"},
+		{name: "three", presses: 3, wantMsg: "pulumi up: the Pulumi CLI was killed (third Ctrl-C)"},
 	}
-	st, err := s.OpenStack(context.Background(), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, _, err = Up(ctx, &st, &bytes.Buffer{}, 0)
-	if err = EngineError(context.Background(), "pulumi up", s, err); !errors.Is(err, cmdutil.ErrCancelled) {
-		t.Errorf("err = %v, want ErrCancelled", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			te := newTestEnv(t, withPassphrase)
+			te.cli.Stacks = map[string]bool{"dev": true}
+			te.cli.WaitForCancel = map[string]bool{deploytest.OpUp: true}
+			s, err := Prepare(context.Background(), te.Env, Flags{Stack: "dev"}, Needs{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := s.OpenStack(context.Background(), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sigs := make(chan os.Signal)
+			ctx, stop := interruptible(context.Background(), sigs, func() {})
+			defer stop()
+			for range tt.presses {
+				sigs <- os.Interrupt
+			}
+			if tt.presses == 0 {
+				stop()
+			}
+			for n, _ := interruptsFrom(ctx).snapshot(); n < tt.presses; n, _ = interruptsFrom(ctx).snapshot() {
+				runtime.Gosched()
+			}
+			<-ctx.Done()
+			_, _, err = Up(ctx, &st, &bytes.Buffer{}, 0)
+			err = EngineError(ctx, "pulumi up", s, err)
+			if !errors.Is(err, cmdutil.ErrCancelled) || !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("err = %v, want ErrCancelled and %q", err, tt.wantMsg)
+			}
+		})
 	}
 }

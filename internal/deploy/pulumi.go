@@ -23,18 +23,22 @@ or see https://www.pulumi.com/docs/install/`
 // FindPulumi returns the Pulumi CLI on PATH. lookPath is exec.LookPath in
 // production; newCommand is auto.NewPulumiCommand, which runs
 // `pulumi version` and checks the minimum version the Automation API needs.
+//
+// The command returned is a *Command running that CLI, which stops it
+// gently on Ctrl-C; newCommand only vouches for its version.
 func FindPulumi(lookPath func(string) (string, error), newCommand func(*auto.PulumiCommandOptions) (auto.PulumiCommand, error)) (auto.PulumiCommand, error) {
-	if _, err := lookPath("pulumi"); err != nil {
+	path, err := lookPath("pulumi")
+	if err != nil {
 		return nil, fmt.Errorf("%w (%v)\n%s", ErrPulumiNotInstalled, err, InstallHint)
 	}
-	cmd, err := newCommand(&auto.PulumiCommandOptions{})
+	checked, err := newCommand(&auto.PulumiCommandOptions{})
 	if errors.Is(err, exec.ErrNotFound) {
 		return nil, fmt.Errorf("%w (%v)\n%s", ErrPulumiNotInstalled, err, InstallHint)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("the Pulumi CLI on PATH cannot be used: %w\n%s", err, InstallHint)
 	}
-	return cmd, nil
+	return &Command{Path: path, CLIVersion: checked.Version()}, nil
 }
 
 // DefaultPulumi finds the Pulumi CLI on PATH.

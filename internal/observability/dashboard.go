@@ -154,6 +154,9 @@ func (b *dashboardBuilder) on(acct DashboardAccount, more ...pulumi.ResourceOpti
 	return append([]pulumi.ResourceOption{pulumi.Parent(b.d), pulumi.Provider(acct.Provider)}, more...)
 }
 
+// SinkName is the OAM sink of the monitoring account.
+func SinkName(env string) string { return "vpc-peering-" + env }
+
 // SinkPolicy lets exactly these accounts link to the sink, sharing metrics
 // only. In a sink policy "*" as the resource means this sink.
 func SinkPolicy(accountIDs []string) iamdoc.Document {
@@ -174,7 +177,7 @@ func (b *dashboardBuilder) oam() error {
 	if !b.crossAccount() {
 		return nil
 	}
-	sinkName := "vpc-peering-" + b.args.Environment
+	sinkName := SinkName(b.args.Environment)
 	sink, err := oam.NewSink(b.ctx, b.child(b.mon, "oam-sink"), &oam.SinkArgs{
 		Name: pulumi.String(sinkName),
 		Tags: sharedTags(sinkName),

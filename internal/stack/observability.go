@@ -134,24 +134,10 @@ func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) err
 }
 
 // accountGroups partitions the networks by the account id their provider
-// resolved to (configured, or asked of STS), in configuration order. The
-// account-wide singletons — the AWS Config recorder and delivery channel,
-// the OAM sink and links — must follow the real account: two networks in one
-// account behind different profiles are still one account.
+// resolved to (configured, or asked of STS): the account-wide singletons
+// must follow the real account.
 func accountGroups(cfg *config.Config, r *Result) []config.AccountGroup {
-	var groups []config.AccountGroup
-	index := map[string]int{}
-	for _, n := range cfg.Networks {
-		id := r.Accounts[n.Name].ID
-		i, ok := index[id]
-		if !ok {
-			i = len(groups)
-			index[id] = i
-			groups = append(groups, config.AccountGroup{})
-		}
-		groups[i].Networks = append(groups[i].Networks, n)
-	}
-	return groups
+	return config.GroupByAccount(cfg.Networks, func(n string) string { return r.Accounts[n].ID })
 }
 
 // newDashboard registers the dashboard over every account group. An

@@ -4,6 +4,7 @@ package destroy
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -32,11 +33,15 @@ func NewCmdDestroy(f *cmdutil.Factory, runF func(*DestroyOptions) error) *cobra.
 		Short: "Delete every resource of the stack in both AWS accounts",
 		Long: `Delete every resource the stack manages, in both accounts.
 
-On a terminal destroy asks for confirmation; without one it refuses unless
---yes is given. For a production stack (environment "prod") --yes is not
-enough: the stack name must also be typed back on a terminal, or
---force-prod given for unattended runs. Production flow-log buckets are
-retained by the program (no force-destroy).`,
+On a terminal destroy asks for confirmation (on stderr, so stdout may go to
+a file); without one it refuses unless --yes is given. For a production
+stack --yes is not enough: the stack name must also be typed back on a
+terminal, or --force-prod given for unattended runs. A stack is production
+if it is named "prod", if its Pulumi.<stack>.yaml says
+peerctl:environment: prod (ENVIRONMENT_SUFFIX does not change that), if
+ENVIRONMENT_SUFFIX is prod, or if its deployed outputs say environment
+prod. Production flow-log buckets are retained by the program (no
+force-destroy).`,
 		Example: `  peerctl destroy
   peerctl destroy --stack dev --yes
   peerctl destroy --stack prod --yes            # then type "prod"
@@ -60,16 +65,27 @@ func destroyRun(opts *DestroyOptions) error {
 	ctx, stop := deploy.Interruptible(opts.Context)
 	defer stop()
 	// Refuse before any work when no confirmation can be had.
-	cfg, err := opts.Env.StackConfig(opts.Flags.Stack)
+	stack := opts.Flags.Stack
+	cfg, err := opts.Env.StackConfig(stack)
+	if err != nil {
+		return err
+	}
+	projectDir, err := opts.Env.ProjectDir()
+	if err != nil {
+		return err
+	}
+	reasons, err := deploy.ProductionReasons(stack, filepath.Join(projectDir, config.StackFileName(stack)), cfg)
 	if err != nil {
 		return err
 	}
 	req := deploy.DestroyRequest{
-		Stack:       opts.Flags.Stack,
-		Prod:        cfg.IsProd() || opts.Flags.Stack == config.ProdEnvironment,
+		Stack:       stack,
 		Yes:         opts.Yes,
 		ForceProd:   opts.ForceProd,
-		Interactive: opts.IO.IsInteractive != nil && opts.IO.IsInteractive(),
+		Interactive: opts.Env.Interactive(),
+	}
+	for _, r := range reasons {
+		req.MarkProd(r)
 	}
 	if err := req.Refusal(); err != nil {
 		return err
@@ -81,6 +97,18 @@ func destroyRun(opts *DestroyOptions) error {
 	st, err := s.OpenStack(ctx, false)
 	if err != nil {
 		return err
+	}
+	// What is deployed may be production whatever the files say now.
+	outputs, err := st.Outputs(ctx)
+	if err != nil {
+		return deploy.EngineError(ctx, "pulumi stack output", s, err)
+	}
+	env, _ := outputs["environment"].Value.(string)
+	if reason := deploy.DeployedProdReason(env); reason != "" {
+		req.MarkProd(reason)
+		if err := req.Refusal(); err != nil {
+			return err
+		}
 	}
 	res, err := st.PreviewDestroy(ctx)
 	if err != nil {

@@ -3,6 +3,7 @@ package destroy
 import (
 	"context"
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 
@@ -37,7 +38,17 @@ func TestDestroyRun(t *testing.T) {
 		wantDestroy bool
 		// wantNoWork: refused before the CLI was even looked for.
 		wantNoWork bool
-		wantPrompt string
+		// wantNoPreview: refused before the deletion was even previewed.
+		wantNoPreview bool
+		wantPrompt    string
+		// vars are added to the environment; files replace stack files.
+		vars  map[string]string
+		files map[string]string
+		// outputs are the deployed stack's outputs.
+		outputs map[string]any
+		// promptTTY: stdin and stderr are a terminal but stdout is not
+		// (destroy > log), so cmdutil's IsInteractive says no.
+		promptTTY bool
 	}{
 		{name: "non-interactive without --yes refuses before any work", stack: "dev",
 			wantErr: cmdutil.ErrUsage, wantMsg: "pass --yes", wantNoWork: true},
@@ -56,15 +67,49 @@ func TestDestroyRun(t *testing.T) {
 		{name: "a prod environment under another stack name is prod", stack: "live", yes: true,
 			wantErr: cmdutil.ErrUsage, wantNoWork: true},
 		{name: "missing stack is not created", stack: "qa", yes: true, wantMsg: `stack "qa" does not exist in backend`},
+		{name: "ENVIRONMENT_SUFFIX=dev does not make a prod stack file dev", stack: "live", yes: true,
+			vars:    map[string]string{"ENVIRONMENT_SUFFIX": "dev"},
+			wantErr: cmdutil.ErrUsage, wantMsg: `refusing to destroy production stack "live" (Pulumi.live.yaml sets peerctl:environment: prod) without a terminal`,
+			wantNoWork: true},
+		{name: "ENVIRONMENT_SUFFIX=dev on the prod stack", stack: "prod", yes: true,
+			vars:    map[string]string{"ENVIRONMENT_SUFFIX": "dev"},
+			wantErr: cmdutil.ErrUsage, wantMsg: `(the stack is named "prod"; Pulumi.prod.yaml sets peerctl:environment: prod)`,
+			wantNoWork: true},
+		{name: "ENVIRONMENT_SUFFIX=prod makes a dev stack prod", stack: "dev", yes: true,
+			vars:    map[string]string{"ENVIRONMENT_SUFFIX": "prod"},
+			wantErr: cmdutil.ErrUsage, wantMsg: `(the environment is prod (from ENVIRONMENT_SUFFIX))`, wantNoWork: true},
+		{name: "a stack named prod is prod whatever its file says", stack: "prod", yes: true,
+			files:   map[string]string{"prod": cmdtest.DevStack},
+			wantErr: cmdutil.ErrUsage, wantMsg: `(the stack is named "prod")`, wantNoWork: true},
+		{name: "a deployed prod environment is prod", stack: "dev", yes: true,
+			outputs: map[string]any{"environment": "prod"},
+			wantErr: cmdutil.ErrUsage, wantMsg: `(its deployed resources are environment prod (stack output environment)) without a terminal`,
+			wantNoPreview: true},
+		{name: "a deployed prod environment needs the name typed back", stack: "dev", yes: true, interactive: true, input: "dev\n",
+			outputs: map[string]any{"environment": "prod"}, wantDestroy: true, wantPrompt: `This destroys PRODUCTION stack "dev"`},
+		{name: "a deployed prod environment with --force-prod", stack: "dev", yes: true, force: true,
+			outputs: map[string]any{"environment": "prod"}, wantDestroy: true},
+		{name: "stdout redirected on a terminal still asks on stderr", stack: "dev", promptTTY: true, input: "y\n",
+			wantDestroy: true, wantPrompt: `Destroy stack "dev": delete 3 resources in trading 111111111111, analytics 222222222222? [y/N]`},
+		{name: "prod --yes with stdout redirected on a terminal asks for the name", stack: "prod", yes: true, promptTTY: true, input: "prod\n",
+			wantDestroy: true, wantPrompt: `This destroys PRODUCTION stack "prod"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := cmdtest.New(t, map[string]string{"dev": cmdtest.DevStack, "prod": cmdtest.ProdStack,
-				"live": cmdtest.ProdStack, "qa": cmdtest.DevStack})
+			files := map[string]string{"dev": cmdtest.DevStack, "prod": cmdtest.ProdStack,
+				"live": cmdtest.ProdStack, "qa": cmdtest.DevStack}
+			maps.Copy(files, tt.files)
+			h := cmdtest.New(t, files)
+			maps.Copy(h.Vars, tt.vars)
 			h.CLI.Events = deploytest.Scenario()
 			h.CLI.Stacks = map[string]bool{"dev": true, "prod": true, "live": true}
+			h.CLI.Outputs = tt.outputs
 			if tt.interactive {
 				h.Interactive(tt.input)
+			}
+			if tt.promptTTY {
+				h.IO.In = strings.NewReader(tt.input)
+				h.Env.CanPrompt = func() bool { return true }
 			}
 			err := destroyRun(&DestroyOptions{IO: h.IO, Env: h.Env, Context: context.Background(),
 				Flags: deploy.Flags{Stack: tt.stack}, Yes: tt.yes, ForceProd: tt.force})
@@ -84,6 +129,12 @@ func TestDestroyRun(t *testing.T) {
 			}
 			if destroyed != tt.wantDestroy {
 				t.Errorf("destroyed = %v, want %v", destroyed, tt.wantDestroy)
+			}
+			if tt.wantNoPreview && h.CLI.Ran("destroy") {
+				t.Error("the deletion was previewed before the refusal")
+			}
+			if h.PreflightChecks > 0 {
+				t.Error("destroy ran the pre-flight check of preview and up")
 			}
 			if tt.wantNoWork && (h.PulumiLookups > 0 || h.CredentialChecks > 0) {
 				t.Errorf("refusal came after work: %d CLI lookups, %d credential checks", h.PulumiLookups, h.CredentialChecks)

@@ -34,8 +34,9 @@ func NewCmdPreview(f *cmdutil.Factory, preCheck deploy.PreCheckFunc, runF func(*
 print one line per resource operation it would perform.
 
 Before the engine starts, the stack configuration is validated, the policy
-check runs on the offline plan, and every network's AWS credentials are
-checked against its expected account. A policy denial is reported as a
+check runs on the offline plan, every network's AWS credentials are checked
+against its expected account, and the pre-flight check looks for an AWS
+Config recorder, delivery channel or OAM sink in the way (exit 3). A policy denial is reported as a
 warning, the preview still runs, and the command exits 4 unless
 --allow-policy-violations is given.`,
 		Example: `  peerctl preview
@@ -58,7 +59,7 @@ func previewRun(opts *PreviewOptions) error {
 	ctx, stop := deploy.Interruptible(opts.Context)
 	defer stop()
 	s, err := deploy.Prepare(ctx, opts.Env, opts.Flags, deploy.Needs{
-		Credentials: true, Policy: deploy.PolicyWarn, PreCheck: opts.PreCheck,
+		Credentials: true, Preflight: true, Policy: deploy.PolicyWarn, PreCheck: opts.PreCheck,
 	})
 	if err != nil {
 		return err

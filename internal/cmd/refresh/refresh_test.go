@@ -41,6 +41,9 @@ func TestRefreshRun(t *testing.T) {
 			if h.CredentialChecks != 1 {
 				t.Errorf("credentials checked %d times, want 1", h.CredentialChecks)
 			}
+			if h.PreflightChecks != 0 {
+				t.Error("refresh ran the pre-flight check of preview and up")
+			}
 		})
 	}
 }

@@ -36,10 +36,17 @@ func NewCmdUp(f *cmdutil.Factory, preCheck deploy.PreCheckFunc, runF func(*UpOpt
 
 Before anything goes to AWS the configuration is validated, the policy check
 runs on the offline plan (a denial stops up, exit 4, unless
---allow-policy-violations), and every network's credentials are checked
-against its expected account. A preview then counts the operations, and up
-prints one line per operation as it completes ("[ 7/43] created ..."),
+--allow-policy-violations), every network's credentials are checked against
+its expected account, and a pre-flight check makes sure each account can take
+what AWS allows once per account and region (the AWS Config recorder and
+delivery channel, the CloudWatch OAM sink): a conflict stops up with exit 3
+and says which setting to change. A preview then counts the operations, and
+up prints one line per operation as it completes ("[ 7/43] created ..."),
 a summary, and the stack outputs.
+
+Ctrl-C asks the Pulumi CLI to stop once: it finishes the operations in
+flight, saves the state and exits (run up again to continue). A second
+Ctrl-C stops it at once, a third kills it; see docs/deploy.md.
 
 State lives in file://<project>/.pulumi-state unless --backend or
 PULUMI_BACKEND_URL say otherwise; the local backend encrypts secrets with
@@ -70,7 +77,7 @@ func upRun(opts *UpOptions) error {
 		policy = deploy.PolicyWarn
 	}
 	s, err := deploy.Prepare(ctx, opts.Env, opts.Flags, deploy.Needs{
-		Credentials: true, Policy: policy, PreCheck: opts.PreCheck,
+		Credentials: true, Preflight: true, Policy: policy, PreCheck: opts.PreCheck,
 	})
 	if err != nil {
 		return err

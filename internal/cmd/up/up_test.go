@@ -15,6 +15,7 @@ import (
 	"github.com/peerctl/peerctl/internal/deploy/awsauth"
 	"github.com/peerctl/peerctl/internal/deploy/cmdtest"
 	"github.com/peerctl/peerctl/internal/deploy/deploytest"
+	"github.com/peerctl/peerctl/internal/deploy/preflight"
 )
 
 func TestNewCmdUpFlags(t *testing.T) {
@@ -139,6 +140,15 @@ func TestUpRun(t *testing.T) {
 			wantMsg: `network "analytics" (profile analytics-dev): no AWS credentials found`,
 		},
 		{
+			name: "a pre-flight conflict stops before anything changes, exit 3",
+			setup: func(h *cmdtest.Harness, o *UpOptions) {
+				h.PreflightErr = &preflight.ConflictError{Conflicts: []preflight.Conflict{{
+					Message: `account 111111111111 (network trading) already has AWS Config recorder "default" (Control Tower or another stack); set peerctl:compliance.createRecorder: false to reuse it`}}}
+			},
+			wantErr: config.ErrInvalid,
+			wantMsg: `set peerctl:compliance.createRecorder: false to reuse it; nothing was changed`,
+		},
+		{
 			name:    "invalid configuration",
 			setup:   func(h *cmdtest.Harness, o *UpOptions) { o.Flags.Stack = "broken" },
 			wantErr: config.ErrInvalid,
@@ -167,6 +177,12 @@ func TestUpRun(t *testing.T) {
 				t.Fatalf("err = %v, want it to contain %q", err, tt.wantMsg)
 			case tt.wantErr == nil && tt.wantMsg == "" && err != nil:
 				t.Fatalf("unexpected error: %v", err)
+			}
+			if h.CLI.Ran("stack init") && errors.Is(tt.wantErr, config.ErrInvalid) {
+				t.Error("a stack was created although the pre-flight check failed")
+			}
+			if h.PreflightChecks > 0 && h.CredentialChecks == 0 {
+				t.Error("pre-flight check before the credentials check")
 			}
 			if h.CLI.Ran("up") != tt.wantUp {
 				t.Errorf("pulumi up ran = %v, want %v", !tt.wantUp, tt.wantUp)

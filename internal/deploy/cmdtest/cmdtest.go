@@ -51,9 +51,14 @@ type Harness struct {
 	PulumiErr error
 	// CredentialsErr, when set, is what the credentials check returns.
 	CredentialsErr error
-	// PulumiLookups and CredentialChecks count the calls.
+	// PreflightErr, when set, is what the pre-flight check returns.
+	PreflightErr error
+	// PulumiLookups, CredentialChecks and PreflightChecks count the calls.
 	PulumiLookups    int
 	CredentialChecks int
+	PreflightChecks  int
+	// PreflightIdentities are the identities the last pre-flight check got.
+	PreflightIdentities []awsauth.Identity
 }
 
 // New writes Pulumi.yaml and the given stack files (name -> content) and
@@ -102,6 +107,11 @@ func New(t *testing.T, stacks map[string]string) *Harness {
 				ids = append(ids, awsauth.Identity{Network: n.Name, Account: n.Account.ExpectedID()})
 			}
 			return ids, nil
+		},
+		Preflight: func(ctx context.Context, cfg *config.Config, ids []awsauth.Identity) error {
+			h.PreflightChecks++
+			h.PreflightIdentities = ids
+			return h.PreflightErr
 		},
 	}
 	return h

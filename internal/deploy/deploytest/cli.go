@@ -54,6 +54,9 @@ type CLI struct {
 	Fail map[string]string
 	// WaitForCancel makes an operation block until its context is cancelled.
 	WaitForCancel map[string]bool
+	// Selected is the stack selected in the user's workspace settings, as
+	// `stack select` and `stack init` (without --no-select) leave it.
+	Selected string
 
 	mu    sync.Mutex
 	calls []Call
@@ -103,21 +106,36 @@ func (c *CLI) Run(ctx context.Context, workdir string, stdin io.Reader, out, err
 
 	stack := flagValue(args, "--stack")
 	switch {
-	case len(args) >= 2 && args[0] == "stack" && args[1] == "select":
+	case len(args) >= 1 && args[0] == "stack" && (len(args) == 1 || strings.HasPrefix(args[1], "-")):
+		// `pulumi stack [--show-name] --stack NAME` shows a stack without selecting it.
 		c.mu.Lock()
 		exists := c.Stacks[stack]
 		c.mu.Unlock()
 		if !exists {
 			return fail(fmt.Sprintf("error: no stack named '%s' found", stack))
 		}
+		return stack + "\n", "", 0, nil
+	case len(args) >= 2 && args[0] == "stack" && args[1] == "select":
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if !c.Stacks[stack] {
+			return fail(fmt.Sprintf("error: no stack named '%s' found", stack))
+		}
+		c.Selected = stack
 		return "", "", 0, nil
 	case len(args) >= 3 && args[0] == "stack" && args[1] == "init":
 		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.Stacks[args[2]] {
+			return fail(fmt.Sprintf("error: stack '%s' already exists", args[2]))
+		}
 		if c.Stacks == nil {
 			c.Stacks = map[string]bool{}
 		}
 		c.Stacks[args[2]] = true
-		c.mu.Unlock()
+		if !slices.Contains(args, "--no-select") {
+			c.Selected = args[2]
+		}
 		return "", "", 0, nil
 	case len(args) >= 2 && args[0] == "stack" && args[1] == "output":
 		outputs := map[string]any{}
