@@ -85,27 +85,19 @@ var keyDecoders = map[string]func(s *spec, field, value string, p *problems){
 		s.HasPeerings = true
 		s.Peerings, _ = decodeList[Peering](field, v, p)
 	},
-	"tags": func(s *spec, field, v string, p *problems) {
-		decodeObject(field, v, &s.Tags, p)
-	},
-	"quotas": func(s *spec, field, v string, p *problems) {
-		decodeObject(field, v, &s.Quotas, p)
-	},
-	"flowLogs": func(s *spec, field, v string, p *problems) {
-		decodeObject(field, v, &s.FlowLogs, p)
-	},
-	"alarms": func(s *spec, field, v string, p *problems) {
-		decodeObject(field, v, &s.Alarms, p)
-	},
-	"dashboard": func(s *spec, field, v string, p *problems) {
-		decodeObject(field, v, &s.Dashboard, p)
-	},
-	"compliance": func(s *spec, field, v string, p *problems) {
-		decodeObject(field, v, &s.Compliance, p)
-	},
-	"endpoints": func(s *spec, field, v string, p *problems) {
-		decodeObject(field, v, &s.Endpoints, p)
-	},
+	"tags":       objectKey(func(s *spec) any { return &s.Tags }),
+	"quotas":     objectKey(func(s *spec) any { return &s.Quotas }),
+	"flowLogs":   objectKey(func(s *spec) any { return &s.FlowLogs }),
+	"alarms":     objectKey(func(s *spec) any { return &s.Alarms }),
+	"dashboard":  objectKey(func(s *spec) any { return &s.Dashboard }),
+	"compliance": objectKey(func(s *spec) any { return &s.Compliance }),
+	"endpoints":  objectKey(func(s *spec) any { return &s.Endpoints }),
+}
+
+// objectKey decodes a key whose value is one JSON object into the spec
+// field that at returns.
+func objectKey(at func(*spec) any) func(*spec, string, string, *problems) {
+	return func(s *spec, field, v string, p *problems) { decodeObject(field, v, at(s), p) }
 }
 
 // KnownKeys lists the configuration keys peerctl reads, namespaced.
