@@ -32,7 +32,7 @@ const DefaultStack = "dev"
 // is known to be valid: the lead wires it to "offline plan + policy", which
 // returns an error wrapping cmdutil.ErrPolicyDenied when the policy denies
 // the plan. Any other error stops the command.
-type PreCheckFunc func(ctx context.Context, stack string) error
+type PreCheckFunc func(ctx context.Context, stack string, policyDirs []string) error
 
 // Env is what the deploy commands take from outside; tests replace parts.
 type Env struct {
@@ -111,6 +111,9 @@ type Needs struct {
 	Preflight bool
 	Policy    PolicyMode
 	PreCheck  PreCheckFunc
+	// PolicyDirs are the user's policy directories (--policy-dir), checked
+	// with the baseline.
+	PolicyDirs []string
 }
 
 // Session is a stack ready for the engine: configuration valid, CLI found,
@@ -157,7 +160,7 @@ func Prepare(ctx context.Context, env Env, fl Flags, needs Needs) (*Session, err
 		return nil, err
 	}
 	if needs.Policy != PolicySkip && needs.PreCheck != nil {
-		err := needs.PreCheck(ctx, fl.Stack)
+		err := needs.PreCheck(ctx, fl.Stack, needs.PolicyDirs)
 		switch {
 		case err == nil:
 		case errors.Is(err, cmdutil.ErrPolicyDenied) && needs.Policy == PolicyWarn:

@@ -164,7 +164,7 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 		{
 			name:      "policy denial stops up",
 			env:       withPassphrase,
-			needs:     Needs{Credentials: true, Policy: PolicyEnforce, PreCheck: func(context.Context, string) error { return denied }},
+			needs:     Needs{Credentials: true, Policy: PolicyEnforce, PreCheck: func(context.Context, string, []string) error { return denied }},
 			wantSteps: "project config pulumi",
 			wantErr:   cmdutil.ErrPolicyDenied,
 			wantMsg:   "--allow-policy-violations",
@@ -172,14 +172,14 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 		{
 			name:      "policy denial is a warning when allowed",
 			env:       withPassphrase,
-			needs:     Needs{Credentials: true, Policy: PolicyWarn, PreCheck: func(context.Context, string) error { return denied }},
+			needs:     Needs{Credentials: true, Policy: PolicyWarn, PreCheck: func(context.Context, string, []string) error { return denied }},
 			wantSteps: "project config pulumi credentials",
 			wantWarn:  "warning: 2 deny findings: policy violations",
 		},
 		{
 			name:      "a failing pre-check is an error even when violations are allowed",
 			env:       withPassphrase,
-			needs:     Needs{Policy: PolicyWarn, PreCheck: func(context.Context, string) error { return errors.New("plan crashed") }},
+			needs:     Needs{Policy: PolicyWarn, PreCheck: func(context.Context, string, []string) error { return errors.New("plan crashed") }},
 			wantSteps: "project config pulumi",
 			wantMsg:   "pre-deployment check: plan crashed",
 		},
@@ -205,7 +205,7 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 				tt.tweak(te)
 			}
 			if tt.needs.Policy != PolicySkip && tt.needs.PreCheck == nil {
-				tt.needs.PreCheck = func(context.Context, string) error {
+				tt.needs.PreCheck = func(context.Context, string, []string) error {
 					te.steps = append(te.steps, "precheck")
 					return nil
 				}
@@ -493,5 +493,26 @@ func TestCancelledOperationIsErrCancelled(t *testing.T) {
 				t.Errorf("err = %v, want ErrCancelled and %q", err, tt.wantMsg)
 			}
 		})
+	}
+}
+
+// The user's --policy-dir reaches the policy check with the stack's name.
+func TestPrepareHandsPolicyDirsToThePreCheck(t *testing.T) {
+	te := newTestEnv(t, map[string]string{"PULUMI_CONFIG_PASSPHRASE": "test"})
+	var gotStack string
+	var gotDirs []string
+	_, err := Prepare(context.Background(), te.Env, Flags{Stack: "dev"}, Needs{
+		Policy:     PolicyEnforce,
+		PolicyDirs: []string{"acme", "team"},
+		PreCheck: func(_ context.Context, stack string, dirs []string) error {
+			gotStack, gotDirs = stack, dirs
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotStack != "dev" || strings.Join(gotDirs, ",") != "acme,team" {
+		t.Errorf("pre-check got stack %q dirs %v", gotStack, gotDirs)
 	}
 }

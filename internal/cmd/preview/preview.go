@@ -22,6 +22,8 @@ type PreviewOptions struct {
 
 	Flags                 deploy.Flags
 	AllowPolicyViolations bool
+	// PolicyDirs are extra policy directories checked with the baseline.
+	PolicyDirs []string
 }
 
 // NewCmdPreview returns the preview command. runF replaces previewRun in tests.
@@ -52,6 +54,7 @@ warning, the preview still runs, and the command exits 4 unless
 	}
 	deploy.AddFlags(cmd, &opts.Flags)
 	cmd.Flags().BoolVar(&opts.AllowPolicyViolations, "allow-policy-violations", false, "exit 0 even when the policy check denies the plan")
+	cmd.Flags().StringArrayVar(&opts.PolicyDirs, "policy-dir", nil, "also check the Rego policies in this directory, as peerctl plan --policy-dir does (repeatable)")
 	return cmd
 }
 
@@ -59,7 +62,7 @@ func previewRun(opts *PreviewOptions) error {
 	ctx, stop := deploy.Interruptible(opts.Context)
 	defer stop()
 	s, err := deploy.Prepare(ctx, opts.Env, opts.Flags, deploy.Needs{
-		Credentials: true, Preflight: true, Policy: deploy.PolicyWarn, PreCheck: opts.PreCheck,
+		Credentials: true, Preflight: true, Policy: deploy.PolicyWarn, PreCheck: opts.PreCheck, PolicyDirs: opts.PolicyDirs,
 	})
 	if err != nil {
 		return err

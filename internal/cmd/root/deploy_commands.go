@@ -20,7 +20,7 @@ import (
 // deployCommands are the commands that talk to AWS: preview, up, destroy,
 // refresh, outputs and verify.
 func deployCommands(f *cmdutil.Factory) []*cobra.Command {
-	preCheck := policyPreCheck(f, review.Options{})
+	preCheck := policyPreCheck(f)
 	return []*cobra.Command{
 		preview.NewCmdPreview(f, preCheck, nil),
 		up.NewCmdUp(f, preCheck, nil),
@@ -36,13 +36,13 @@ func deployCommands(f *cmdutil.Factory) []*cobra.Command {
 // `peerctl plan` shows. Deny findings are printed and returned as
 // cmdutil.ErrPolicyDenied (up stops unless --allow-policy-violations;
 // preview warns and exits 4).
-func policyPreCheck(f *cmdutil.Factory, opts review.Options) deploy.PreCheckFunc {
-	return func(ctx context.Context, stack string) error {
+func policyPreCheck(f *cmdutil.Factory) deploy.PreCheckFunc {
+	return func(ctx context.Context, stack string, policyDirs []string) error {
 		cfg, err := f.StackConfig(stack, "")
 		if err != nil {
 			return err
 		}
-		result, err := review.Run(ctx, cfg, stack, opts)
+		result, err := review.Run(ctx, cfg, stack, review.Options{PolicyDirs: policyDirs})
 		if err != nil {
 			return err
 		}

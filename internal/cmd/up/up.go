@@ -22,7 +22,9 @@ type UpOptions struct {
 
 	Flags                 deploy.Flags
 	AllowPolicyViolations bool
-	SkipPreview           bool
+	// PolicyDirs are extra policy directories checked with the baseline.
+	PolicyDirs  []string
+	SkipPreview bool
 }
 
 // NewCmdUp returns the up command. runF replaces upRun in tests.
@@ -65,6 +67,7 @@ PULUMI_CONFIG_PASSPHRASE.`,
 	}
 	deploy.AddFlags(cmd, &opts.Flags)
 	cmd.Flags().BoolVar(&opts.AllowPolicyViolations, "allow-policy-violations", false, "deploy even when the policy check denies the plan")
+	cmd.Flags().StringArrayVar(&opts.PolicyDirs, "policy-dir", nil, "also check the Rego policies in this directory, as peerctl plan --policy-dir does (repeatable)")
 	cmd.Flags().BoolVar(&opts.SkipPreview, "skip-preview", false, "do not preview first (progress then shows no total)")
 	return cmd
 }
@@ -77,7 +80,7 @@ func upRun(opts *UpOptions) error {
 		policy = deploy.PolicyWarn
 	}
 	s, err := deploy.Prepare(ctx, opts.Env, opts.Flags, deploy.Needs{
-		Credentials: true, Preflight: true, Policy: policy, PreCheck: opts.PreCheck,
+		Credentials: true, Preflight: true, Policy: policy, PreCheck: opts.PreCheck, PolicyDirs: opts.PolicyDirs,
 	})
 	if err != nil {
 		return err

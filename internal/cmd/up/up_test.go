@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,8 +28,10 @@ func TestNewCmdUpFlags(t *testing.T) {
 		wantUsage bool
 	}{
 		{name: "defaults", args: nil, want: UpOptions{Flags: deploy.Flags{Stack: "dev"}}},
-		{name: "all flags", args: []string{"-s", "prod", "--backend", "s3://state/peerctl", "--allow-policy-violations", "--skip-preview"},
-			want: UpOptions{Flags: deploy.Flags{Stack: "prod", Backend: "s3://state/peerctl"}, AllowPolicyViolations: true, SkipPreview: true}},
+		{name: "all flags", args: []string{"-s", "prod", "--backend", "s3://state/peerctl", "--allow-policy-violations", "--skip-preview",
+			"--policy-dir", "acme", "--policy-dir", "team"},
+			want: UpOptions{Flags: deploy.Flags{Stack: "prod", Backend: "s3://state/peerctl"}, AllowPolicyViolations: true, SkipPreview: true,
+				PolicyDirs: []string{"acme", "team"}}},
 		{name: "positional argument", args: []string{"prod"}, wantErr: `up takes no arguments, got ["prod"]`, wantUsage: true},
 		{name: "unknown flag", args: []string{"--yes"}, wantErr: "unknown flag: --yes", wantUsage: true},
 	}
@@ -57,6 +60,9 @@ func TestNewCmdUpFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if !slices.Equal(got.PolicyDirs, tt.want.PolicyDirs) {
+				t.Errorf("policy dirs = %v, want %v", got.PolicyDirs, tt.want.PolicyDirs)
+			}
 			if got.Flags != tt.want.Flags || got.AllowPolicyViolations != tt.want.AllowPolicyViolations || got.SkipPreview != tt.want.SkipPreview {
 				t.Errorf("options = %+v %v %v, want %+v %v %v", got.Flags, got.AllowPolicyViolations, got.SkipPreview,
 					tt.want.Flags, tt.want.AllowPolicyViolations, tt.want.SkipPreview)
@@ -70,7 +76,7 @@ func newOpts(h *cmdtest.Harness, preCheck deploy.PreCheckFunc) *UpOptions {
 }
 
 func TestUpRun(t *testing.T) {
-	denied := func(context.Context, string) error {
+	denied := func(context.Context, string, []string) error {
 		return fmt.Errorf("policy: 1 deny finding (peering.dns): %w", cmdutil.ErrPolicyDenied)
 	}
 	tests := []struct {
