@@ -31,7 +31,9 @@ func TestNewCmdPreviewFlags(t *testing.T) {
 }
 
 func TestPreviewRun(t *testing.T) {
-	denied := func(context.Context, string, []string) error { return fmt.Errorf("1 deny finding: %w", cmdutil.ErrPolicyDenied) }
+	denied := func(context.Context, string, []string) error {
+		return fmt.Errorf("1 deny finding: %w", cmdutil.ErrPolicyDenied)
+	}
 	tests := []struct {
 		name     string
 		preCheck deploy.PreCheckFunc
