@@ -101,8 +101,12 @@ func NACLRules(vpc netip.Prefix, peers []Peer) (ingress, egress []ACLRule) {
 var GatewayEndpointServices = []string{"s3", "dynamodb"}
 
 // NACLRulesPerDirection is how many rules NACLRules writes in the fuller
-// direction (ingress: the endpoint return range is two rules).
-func NACLRulesPerDirection(peers int) int { return 3 + 2*peers }
+// direction for that many peers: counted from NACLRules itself, so quota
+// validation and the network component cannot disagree.
+func NACLRulesPerDirection(peers int) int {
+	in, out := NACLRules(netip.MustParsePrefix("10.0.0.0/16"), make([]Peer, peers))
+	return max(len(in), len(out))
+}
 
 // SecurityGroupRules counts the application security group's rules: one per
 // peer and port inbound; the same outbound plus 443 to each endpoint's prefix list.

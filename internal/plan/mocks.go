@@ -15,8 +15,10 @@ import (
 	"github.com/peerctl/peerctl/internal/netplan"
 )
 
-// UnknownAccountID stands for an account id the offline plan cannot know
-// (a network on a profile or default credentials without account.id).
+// UnknownAccountID stands for the account of the default credentials, which
+// the offline plan cannot know (a network without account.id, profile or
+// role). A profile without account.id gets a placeholder derived from the
+// profile name instead (see accountOf).
 const UnknownAccountID = "000000000000"
 
 // Mocks is a pulumi.MockResourceMonitor that plays AWS for the offline plan:

@@ -34,8 +34,10 @@ type Document struct {
 	Resources []Resource     `json:"resources"`
 	Outputs   map[string]any `json:"outputs"`
 
-	// networkOrder is the configuration's network order, for rendering.
-	networkOrder []string
+	// networkOrder is the configuration's network order, and
+	// environmentSource where the environment name came from, for rendering.
+	networkOrder      []string
+	environmentSource string
 }
 
 // Resource is one registered resource.
@@ -93,6 +95,7 @@ func Build(cfg *config.Config, stackName string) (*Document, error) {
 	for _, n := range cfg.Networks {
 		doc.networkOrder = append(doc.networkOrder, n.Name)
 	}
+	doc.environmentSource = cfg.EnvironmentSource
 	return doc, nil
 }
 

@@ -112,8 +112,11 @@ func TestTextRendering(t *testing.T) {
 		"Plan for stack dev (environment dev, region us-east-1)\n",
 		"\naccount trading (profile trading-dev, account 111111111111)\n",
 		"\naccount analytics (profile analytics-dev, account 222222222222)\n",
-		"\nno account (providers and components)\n",
-		"      + aws:ec2/vpc:Vpc ",
+		"\nno account (providers, and components that span accounts)\n",
+		"\n  + peerctl:network:Network ",
+		"\n    + aws:ec2/vpc:Vpc ",
+		"\n    + peerctl:observability:LogBucket ",
+		"\n      + aws:s3/bucketV2:BucketV2 ",
 		"trading-analytics-connection\n",
 	} {
 		if !strings.Contains(out, want) {
@@ -123,18 +126,75 @@ func TestTextRendering(t *testing.T) {
 	if strings.Index(out, "account trading") > strings.Index(out, "account analytics") {
 		t.Error("accounts must follow the configuration's network order")
 	}
-	last := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n"):])
-	if last != doc.Summary() {
-		t.Errorf("the last line is %q, want the summary", last)
+	if !strings.HasSuffix(out, "\n"+doc.Summary()+"\n") {
+		t.Errorf("the text plan does not end with the summary")
 	}
 	counts := map[string]int{}
 	for _, r := range doc.Resources {
-		counts[r.Account]++
+		counts[label(r.Account)]++
 	}
-	want := fmt.Sprintf("Plan: %d to create; trading %d (", len(doc.Resources), counts["trading"])
-	if !strings.HasPrefix(doc.Summary(), want) || !strings.Contains(doc.Summary(), fmt.Sprintf("; analytics %d (", counts["analytics"])) ||
-		!strings.Contains(doc.Summary(), ", 1 Peering, 2 aws provider).") {
-		t.Errorf("summary = %q", doc.Summary())
+	summary := doc.Summary()
+	for _, want := range []string{
+		fmt.Sprintf("Plan: %d to create (", len(doc.Resources)),
+		fmt.Sprintf("\n  trading: %d (", counts["trading"]),
+		fmt.Sprintf("\n  analytics: %d (", counts["analytics"]),
+		"1 Peering component, 2 aws provider)",
+	} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("summary lacks %q:\n%s", want, summary)
+		}
+	}
+}
+
+func label(account string) string {
+	if account == "" {
+		return "no account"
+	}
+	return account
+}
+
+// Resources destroy leaves behind, and ignored drift, are marked; an
+// environment from ENVIRONMENT_SUFFIX says so; two networks in one account say so.
+func TestTextMarksWhatReviewersMustSee(t *testing.T) {
+	raw, err := config.LoadStackFile("../../Pulumi.prod.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse(raw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := plan.Build(cfg, "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := doc.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"trading-flow-logs-bucket  (kept on destroy)", "trading-default-nacl  (ignores drift of subnetIds)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("prod plan lacks %q", want)
+		}
+	}
+
+	cfg, err = config.Parse(config.Raw{}, func(k string) (string, bool) { return "qa", k == "ENVIRONMENT_SUFFIX" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err = plan.Build(cfg, "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	if err := doc.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"(environment qa from ENVIRONMENT_SUFFIX, region us-east-1)", "the same AWS account as trading)"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("plan lacks %q", want)
+		}
 	}
 }
 

@@ -5,39 +5,34 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"text/tabwriter"
+
+	"github.com/peerctl/peerctl/internal/config"
 )
 
 // noAccount labels resources without an account: providers and components.
 const noAccount = "no account"
 
-// WriteText renders the plan for people: resources grouped by account, then
-// by the component they belong to, then a one-line summary.
+// WriteText renders the plan for people: resources grouped by account and,
+// within an account, under the (possibly nested) component they belong to,
+// then a summary.
 func (d *Document) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Plan for stack %s (environment %s, region %s)\n", d.Stack, d.Environment, d.Region)
+	env := d.Environment
+	if d.environmentSource == config.EnvEnvironmentSuffix {
+		env += " from " + d.environmentSource // it overrides the stack file
+	}
+	fmt.Fprintf(&b, "Plan for stack %s (environment %s, region %s)\n", d.Stack, env, d.Region)
 	byURN := map[string]Resource{}
-	width := 0
 	for _, r := range d.Resources {
 		byURN[r.URN] = r
-		width = max(width, len(r.Type))
 	}
 	for _, account := range d.accounts() {
-		fmt.Fprintf(&b, "\n%s\n", accountHeading(account, d.Resources))
-		groups, order := d.groupByComponent(account, byURN)
-		for _, parent := range order {
-			indent := "  "
-			if parent != "" {
-				p := byURN[parent]
-				marker := " "
-				if p.Account == account {
-					marker = "+" // the component itself belongs to this account
-				}
-				fmt.Fprintf(&b, "  %s %-*s  %s\n", marker, width, p.Type, p.Name)
-				indent = "      "
-			}
-			for _, r := range groups[parent] {
-				fmt.Fprintf(&b, "%s+ %-*s  %s\n", indent, width-len(indent)+2, r.Type, r.Name)
-			}
+		fmt.Fprintf(&b, "\n%s\n", d.accountHeading(account))
+		tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+		d.writeAccount(tw, account, byURN)
+		if err := tw.Flush(); err != nil {
+			return err
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", d.Summary())
@@ -45,15 +40,92 @@ func (d *Document) WriteText(w io.Writer) error {
 	return err
 }
 
-// Summary is one line: the total and the count per account and type.
+// writeAccount writes one account's resources: each under the chain of
+// components it belongs to, a component's own line marked "+" when the
+// component itself is attributed to this account.
+func (d *Document) writeAccount(w io.Writer, account string, byURN map[string]Resource) {
+	type row struct {
+		path []Resource // component ancestors, outermost first
+		r    Resource
+	}
+	var rows []row
+	for _, r := range d.Resources {
+		if label(r.Account) != account || (r.ID == "" && r.Account != "") {
+			continue // components of this account are printed as headings
+		}
+		rows = append(rows, row{componentPath(r, byURN), r})
+	}
+	key := func(path []Resource) string {
+		var parts []string
+		for _, c := range path {
+			parts = append(parts, c.Type+" "+c.Name)
+		}
+		return strings.Join(parts, "\x00")
+	}
+	slices.SortStableFunc(rows, func(a, b row) int { return strings.Compare(key(a.path), key(b.path)) })
+	var printed []Resource // the component chain printed last
+	for _, r := range rows {
+		for depth, c := range r.path {
+			if depth < len(printed) && printed[depth].URN == c.URN {
+				continue
+			}
+			printed = append(printed[:depth], c)
+			marker := " "
+			if c.Account == account {
+				marker = "+"
+			}
+			fmt.Fprintf(w, "%s%s %s\t%s\n", strings.Repeat("  ", depth+1), marker, c.Type, c.Name)
+		}
+		fmt.Fprintf(w, "%s+ %s\t%s%s\n", strings.Repeat("  ", len(r.path)+1), r.r.Type, r.r.Name, notes(r.r))
+	}
+}
+
+// notes points out what a reviewer should not miss about a resource.
+func notes(r Resource) string {
+	var out []string
+	if r.RetainOnDelete {
+		out = append(out, "kept on destroy")
+	}
+	if len(r.IgnoreChanges) > 0 {
+		out = append(out, "ignores drift of "+strings.Join(r.IgnoreChanges, ", "))
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "  (" + strings.Join(out, "; ") + ")"
+}
+
+// componentPath lists the components r is nested in, outermost first.
+func componentPath(r Resource, byURN map[string]Resource) []Resource {
+	var path []Resource
+	for p, ok := byURN[r.Parent]; ok && p.ID == ""; p, ok = byURN[p.Parent] {
+		path = append([]Resource{p}, path...)
+	}
+	return path
+}
+
+// Summary says what the plan creates: a total split into AWS resources,
+// components and providers, then one line per account with counts by type.
 func (d *Document) Summary() string {
-	parts := []string{}
+	var aws, components, providers int
+	for _, r := range d.Resources {
+		switch {
+		case strings.HasPrefix(r.Type, "pulumi:providers:"):
+			providers++
+		case r.ID == "":
+			components++
+		default:
+			aws++
+		}
+	}
+	lines := []string{fmt.Sprintf("Plan: %d to create (%d AWS resources, %d components, %d providers).",
+		len(d.Resources), aws, components, providers)}
 	for _, account := range d.accounts() {
 		counts := map[string]int{}
 		total := 0
 		for _, r := range d.Resources {
 			if label(r.Account) == account {
-				counts[shortType(r.Type)]++
+				counts[summaryType(r)]++
 				total++
 			}
 		}
@@ -66,9 +138,22 @@ func (d *Document) Summary() string {
 		for i, t := range types {
 			items[i] = fmt.Sprintf("%d %s", counts[t], t)
 		}
-		parts = append(parts, fmt.Sprintf("%s %d (%s)", account, total, strings.Join(items, ", ")))
+		lines = append(lines, fmt.Sprintf("  %s: %d (%s)", account, total, strings.Join(items, ", ")))
 	}
-	return fmt.Sprintf("Plan: %d to create; %s.", len(d.Resources), strings.Join(parts, "; "))
+	return strings.Join(lines, "\n")
+}
+
+// summaryType names a type for the summary: short AWS type names, and
+// components and providers marked as such.
+func summaryType(r Resource) string {
+	t := shortType(r.Type)
+	switch {
+	case strings.HasPrefix(r.Type, "pulumi:providers:"):
+		return t
+	case r.ID == "":
+		return t + " component"
+	}
+	return t
 }
 
 // accounts lists account labels: networks in configuration order (sorted by
@@ -83,6 +168,7 @@ func (d *Document) accounts() []string {
 			names = append(names, r.Account)
 		}
 	}
+	slices.Sort(names)
 	slices.SortStableFunc(names, func(a, b string) int {
 		return slices.Index(d.networkOrder, a) - slices.Index(d.networkOrder, b)
 	})
@@ -99,55 +185,40 @@ func label(account string) string {
 	return account
 }
 
-// accountHeading describes how an account is reached, from its provider.
-func accountHeading(account string, all []Resource) string {
+// accountHeading describes how an account is reached and which AWS account
+// it is, from its provider and the accountIds output.
+func (d *Document) accountHeading(account string) string {
 	if account == noAccount {
-		return "no account (providers and components)"
+		return "no account (providers, and components that span accounts)"
 	}
-	for _, r := range all {
+	how := "default credentials"
+	for _, r := range d.Resources {
 		if r.Type != "pulumi:providers:aws" || r.Name != account {
 			continue
 		}
-		how := "default credentials"
 		if p, ok := r.Inputs["profile"].(string); ok {
 			how = "profile " + p
 		}
 		if role, ok := r.Inputs["assumeRole"].(map[string]any); ok {
 			how = fmt.Sprintf("role %v", role["roleArn"])
 		}
-		id := "account id from credentials"
-		if ids, ok := r.Inputs["allowedAccountIds"].([]any); ok && len(ids) == 1 {
-			id = fmt.Sprintf("account %v", ids[0])
-		}
-		return fmt.Sprintf("account %s (%s, %s)", account, how, id)
 	}
-	return "account " + account
-}
-
-// groupByComponent groups one account's resources under their component.
-func (d *Document) groupByComponent(account string, byURN map[string]Resource) (map[string][]Resource, []string) {
-	groups := map[string][]Resource{}
-	var order []string
-	for _, r := range d.Resources {
-		if label(r.Account) != account {
-			continue
-		}
-		if r.ID == "" && r.Account != "" {
-			continue // a component of this account: printed as its group's heading
-		}
-		parent := ""
-		if p, ok := byURN[r.Parent]; ok && p.ID == "" {
-			parent = p.URN
-		}
-		if _, seen := groups[parent]; !seen {
-			order = append(order, parent)
-		}
-		groups[parent] = append(groups[parent], r)
+	ids, _ := d.Outputs["accountIds"].(map[string]any)
+	id, _ := ids[account].(string)
+	what := "account " + id
+	if strings.HasPrefix(id, "0000") {
+		what += ", a placeholder: the real id comes from the credentials at deploy time"
 	}
-	slices.SortFunc(order, func(a, b string) int {
-		return strings.Compare(byURN[a].Type+byURN[a].Name, byURN[b].Type+byURN[b].Name)
-	})
-	return groups, order
+	for _, other := range d.accounts() {
+		if other == account {
+			break
+		}
+		if ids[other] == id && id != "" {
+			what += ", the same AWS account as " + other
+			break
+		}
+	}
+	return fmt.Sprintf("account %s (%s, %s)", account, how, what)
 }
 
 // shortType turns "aws:ec2/vpc:Vpc" into "Vpc" and "pulumi:providers:aws"

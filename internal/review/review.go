@@ -92,7 +92,10 @@ func (r *Result) WriteFindings(w io.Writer) error {
 		if account == "" {
 			account = "-"
 		}
-		fmt.Fprintf(&b, "  %-4s %-10s %-10s %s\n      %s\n", f.Severity, f.Rule, account, f.Message, f.URN)
+		fmt.Fprintf(&b, "  %-4s %-10s %-10s %s\n", f.Severity, f.Rule, account, f.Message)
+		if f.URN != "" {
+			fmt.Fprintf(&b, "      %s\n", f.URN)
+		}
 	}
 	_, err := w.Write(b.Bytes())
 	return err

@@ -36,12 +36,13 @@ findings of the security baseline (policy/*.rego, evaluated with OPA) and of
 any --policy-dir. Exits with status 4 when there is a deny finding.
 
 No AWS credentials, Pulumi CLI or network are needed. Ids in the plan are
-placeholders derived from each resource's URN; account ids the plan cannot
-know (a profile without account.id) show as 000000000000.`,
+placeholders derived from each resource's URN. Account ids the plan cannot
+know are placeholders too: 000000000000 for the default credentials, 0000
+and eight digits derived from the name for a profile without account.id.`,
 		Example: `  peerctl plan
   peerctl plan --stack prod --json > plan.json
   peerctl plan --policy-dir ./my-policies
-  ENVIRONMENT_SUFFIX=qa peerctl plan --config examples/assume-role/Pulumi.dev.yaml`,
+  ENVIRONMENT_SUFFIX=qa peerctl plan --config examples/assume-role/Pulumi.staging.yaml`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.ConfigFile != "" && !cmd.Flags().Changed("stack") {
@@ -78,7 +79,7 @@ func planRun(opts *PlanOptions) error {
 		return fmt.Errorf("writing the plan: %w", err)
 	}
 	if deny, _ := result.Counts(); deny > 0 {
-		return fmt.Errorf("the plan has %d deny finding(s) from the policy baseline: %w", deny, cmdutil.ErrPolicyDenied)
+		return fmt.Errorf("the plan has %d deny finding(s) from the policies: %w", deny, cmdutil.ErrPolicyDenied)
 	}
 	return nil
 }

@@ -53,7 +53,11 @@ func policyPreCheck(f *cmdutil.Factory) deploy.PreCheckFunc {
 		if err := result.WriteFindings(f.IO.ErrOut); err != nil {
 			return err
 		}
-		return fmt.Errorf("the offline plan of stack %q has %d deny finding(s) from the policy baseline (see peerctl plan --stack %s): %w",
-			stack, deny, stack, cmdutil.ErrPolicyDenied)
+		hint := "peerctl plan --stack " + stack
+		for _, d := range policyDirs {
+			hint += " --policy-dir " + d
+		}
+		return fmt.Errorf("the offline plan of stack %q has %d deny finding(s) from the policies (see %s): %w",
+			stack, deny, hint, cmdutil.ErrPolicyDenied)
 	}
 }

@@ -327,7 +327,7 @@ func checkSink(ctx context.Context, api SinksAPI, o Owned, where string) (string
 	}
 	return fmt.Sprintf("%s, the monitoring account, already has CloudWatch observability sink %s (another stack, or the organisation's monitoring account); "+
 		"AWS allows one per account and region, so peerctl cannot create %q: set peerctl:dashboard.crossAccount: false "+
-		"(each account then gets its own dashboard), or make another account the monitoring one with peerctl:dashboard.monitoringNetwork",
+		"(the main dashboard then shows only its own account's networks), or make another account the monitoring one with peerctl:dashboard.monitoringNetwork",
 		where, quoteAll(others), o.Name), nil
 }
 

@@ -190,7 +190,7 @@ func TestCheck(t *testing.T) {
 			trading: account{sinkPages: [][]string{{}, {"org-monitoring"}}},
 			wantErr: `pre-flight check: account 111111111111 (network trading), the monitoring account, already has CloudWatch observability sink "org-monitoring" ` +
 				`(another stack, or the organisation's monitoring account); AWS allows one per account and region, so peerctl cannot create "vpc-peering-dev": ` +
-				`set peerctl:dashboard.crossAccount: false (each account then gets its own dashboard), ` +
+				`set peerctl:dashboard.crossAccount: false (the main dashboard then shows only its own account's networks), ` +
 				`or make another account the monitoring one with peerctl:dashboard.monitoringNetwork; nothing was changed`,
 			wantConflict: true,
 			wantCalls:    [2]string{"DescribeConfigurationRecorders DescribeDeliveryChannels ListSinks ListSinks", "DescribeConfigurationRecorders DescribeDeliveryChannels"},
