@@ -3,6 +3,11 @@
 # description: |
 #   Least privilege in every policy document of the plan: identity policies,
 #   role trust policies and resource policies (buckets, topics, queues).
+#   Deliberately not read: KMS key and OAM sink policies, where "*" as the
+#   resource means the key or sink itself, and VPC endpoint policies, where
+#   peerctl's gateway endpoints allow s3:* and dynamodb:* to principal "*"
+#   limited by aws:ResourceAccount (S3) or the stack's table ARNs (DynamoDB):
+#   a data perimeter, not a grant.
 package peerctl.baseline.iam
 
 import rego.v1

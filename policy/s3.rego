@@ -221,7 +221,7 @@ production := {"prod", "production"}
 # title: Production buckets do not set forceDestroy
 # custom:
 #   rationale: forceDestroy deletes every object, audit logs included, when the stack is destroyed; production must keep its logs.
-#   reference: pulumi-aws BucketV2 forceDestroy; AWS-NOTES (S3 buckets)
+#   reference: pulumi-aws BucketV2 forceDestroy; docs/observability.md (Buckets)
 # related_resources:
 #   - ref: https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketv2/#forcedestroy_go
 warn_s3_006 contains lib.finding(b, msg) if {

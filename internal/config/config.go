@@ -28,7 +28,10 @@ const ProdEnvironment = "prod"
 type Config struct {
 	// Environment suffixes every physical name and is the Environment tag.
 	Environment string
-	// EnvironmentSource says where Environment came from, for the plan header.
+	// EnvironmentSource says where Environment came from ("default", the
+	// stack file's key, or ENVIRONMENT_SUFFIX). The plan header names it when
+	// ENVIRONMENT_SUFFIX overrides the stack file, and destroy names it when
+	// it gives why a stack counts as production.
 	EnvironmentSource string
 	Region            string
 	Networks          []Network

@@ -47,7 +47,7 @@ type Alarms struct {
 	// RejectedPackets is the threshold for rejected packets from one peer in
 	// 5 minutes; default 1000.
 	RejectedPackets int64 `json:"rejectedPackets,omitempty"`
-	// Emails subscribe to each account's alarm topic (each must confirm).
+	// Emails subscribe to each network's alarm topic (each must confirm).
 	Emails []string `json:"emails,omitempty"`
 	// KMSKeyARN encrypts the alarm topics with an existing customer managed
 	// key, whose key policy must let cloudwatch.amazonaws.com call

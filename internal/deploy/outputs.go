@@ -85,8 +85,9 @@ func OutputsFromMap(m map[string]any) (*Outputs, error) {
 	return ParseOutputs(data)
 }
 
-// PrintSummary writes what `up` reports at the end and `outputs` prints:
-// VPC ids, each peering's id and status, route table ids and the dashboard.
+// PrintSummary writes what `up` reports at the end: VPC ids, each
+// peering's id and status, route table ids and the dashboard. (`outputs`
+// prints every output with its own WriteText.)
 func (o *Outputs) PrintSummary(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, n := range slices.Sorted(maps.Keys(o.VpcIDs)) {

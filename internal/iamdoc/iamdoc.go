@@ -38,7 +38,11 @@ type Statement struct {
 }
 
 // Principal names who a resource or trust policy applies to. Anyone is the
-// "*" principal (used only in Deny statements here).
+// "*" principal: used in Deny statements (the TLS-only denies), and in the
+// Allow statements of the gateway endpoint policies, each limited by a
+// condition (aws:ResourceAccount) or by its resources (table ARNs, listed
+// bucket ARNs), or, for DynamoDB's account-level calls, to three read-only
+// actions.
 type Principal struct {
 	Anyone  bool
 	Service []string

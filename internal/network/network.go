@@ -1,7 +1,10 @@
 // Package network is the Network component: one VPC in one account with
 // private subnets across AZs, per-AZ route tables, a closed default security
-// group and NACL, an application security group and NACL that admit only
-// HTTPS and PostgreSQL from peers, and S3/DynamoDB gateway endpoints.
+// group and NACL, and S3/DynamoDB gateway endpoints. The private subnets'
+// NACL admits traffic within the VPC, TCP 443 and 1024-65535 with each peer
+// (the ephemeral range is return traffic and includes 5432), and the
+// endpoints' traffic; the application security group narrows the peers to
+// TCP 443 and 5432.
 package network
 
 import (

@@ -19,10 +19,12 @@ const MetricResourceType = "AWS::CloudWatch::Metric"
 type DashboardArgs struct {
 	Environment string
 	Region      string
-	// CrossAccount shows every account's metrics on the one dashboard in
-	// the monitoring account, through a CloudWatch cross-account
+	// CrossAccount also shows every account's metrics on the main dashboard
+	// in the monitoring account, through a CloudWatch cross-account
 	// observability (OAM) sink there and a link from each other account.
-	// Without it, each other account gets a dashboard of its own.
+	// Each other account gets a dashboard of its own in both modes (see
+	// Dashboard.PerAccount); without CrossAccount the main dashboard shows
+	// only the monitoring account's networks.
 	CrossAccount bool
 	// Monitoring is the name of the account that holds the dashboard.
 	Monitoring string

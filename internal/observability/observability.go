@@ -57,9 +57,10 @@ func FlowLogGroupName(network, env string) string {
 // DashboardName is the name of the main dashboard.
 func DashboardName(env string) string { return "vpc-peering-dashboard-" + env }
 
-// AccountDashboardName is the dashboard of another account, built when the
-// main dashboard cannot show that account's metrics (no cross-account
-// observability).
+// AccountDashboardName is the dashboard of an account other than the
+// monitoring one. Every other account gets one, with or without cross-account
+// observability: OAM shares metrics, not alarms, so an account's alarm states
+// are shown on a dashboard in that account.
 func AccountDashboardName(network, env string) string {
 	return fmt.Sprintf("vpc-peering-dashboard-%s-%s", network, env)
 }

@@ -1,6 +1,8 @@
 // Package tags is the one place tags are merged. Providers carry the default
-// tags of their network; resources add only a Name (and, for resources that
-// belong to a peering rather than a network, CostCenter=shared).
+// tags of their network; resources add only a Name, and CostCenter=shared
+// where they serve more than one network: the peering connection and its
+// accepter, the OAM sink and links, and the AWS Config resources of an
+// account whose networks have different cost centers.
 package tags
 
 import "maps"
