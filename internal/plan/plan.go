@@ -214,10 +214,12 @@ func normalize(v map[string]any) map[string]any {
 // WriteJSON writes the document as indented JSON. The same document always
 // produces the same bytes: maps are sorted by key, resources by URN.
 func (d *Document) WriteJSON(w io.Writer) error {
-	return writeJSON(w, d)
+	return EncodeJSON(w, d)
 }
 
-func writeJSON(w io.Writer, v any) error {
+// EncodeJSON writes v as the plan's JSON is written: indented, HTML left
+// unescaped, map keys sorted. Documents that embed the plan use it too.
+func EncodeJSON(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -54,9 +54,6 @@ func Run(ctx context.Context, cfg *config.Config, stack string, opts Options) (*
 	return &Result{Document: doc, Findings: findings}, nil
 }
 
-// Denied reports whether any finding is a deny.
-func (r *Result) Denied() bool { return policy.HasDeny(r.Findings) }
-
 // Counts returns the number of deny and warn findings.
 func (r *Result) Counts() (deny, warn int) {
 	for _, f := range r.Findings {
@@ -70,17 +67,7 @@ func (r *Result) Counts() (deny, warn int) {
 }
 
 // WriteJSON writes the plan document with its findings.
-func (r *Result) WriteJSON(w io.Writer) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
-}
+func (r *Result) WriteJSON(w io.Writer) error { return plan.EncodeJSON(w, r) }
 
 // WriteFindings renders the findings for people, after the plan summary.
 func (r *Result) WriteFindings(w io.Writer) error {
