@@ -35,6 +35,7 @@ type Outputs struct {
 	AlarmNames          map[string][]string          `json:"alarmNames,omitempty"`
 	AlarmTopicARNs      map[string]string            `json:"alarmTopicArns,omitempty"`
 	DashboardName       *string                      `json:"dashboardName,omitempty"`
+	DashboardNames      map[string]string            `json:"dashboardNames,omitempty"`
 	ConfigRuleNames     map[string][]string          `json:"configRuleNames,omitempty"`
 	ConfigRecorderNames map[string]string            `json:"configRecorderNames,omitempty"`
 }

@@ -18,6 +18,7 @@ const (
 	OutputAlarmNames          = "alarmNames"
 	OutputAlarmTopicARNs      = "alarmTopicArns"
 	OutputDashboardName       = "dashboardName"
+	OutputDashboardNames      = "dashboardNames"
 	OutputConfigRuleNames     = "configRuleNames"
 	OutputConfigRecorderNames = "configRecorderNames"
 )
@@ -128,9 +129,27 @@ func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) err
 	r.Outputs[OutputAlarmNames] = alarmNames
 	r.Outputs[OutputAlarmTopicARNs] = topics
 	r.Outputs[OutputDashboardName] = dash.Main.DashboardName
+	r.Outputs[OutputDashboardNames] = dashboardNames(groups, dash)
 	r.Outputs[OutputConfigRuleNames] = ruleNames
 	r.Outputs[OutputConfigRecorderNames] = recorders
 	return nil
+}
+
+// dashboardNames maps every network to the dashboard in its own account:
+// the main one for the monitoring account's networks, the account's own
+// dashboard for the others (which hold their alarm states).
+func dashboardNames(groups []config.AccountGroup, dash *observability.Dashboard) pulumi.StringMap {
+	out := pulumi.StringMap{}
+	for _, g := range groups {
+		name := dash.Main.DashboardName
+		if d, ok := dash.PerAccount[g.Name()]; ok {
+			name = d.DashboardName
+		}
+		for _, n := range g.Networks {
+			out[n.Name] = name
+		}
+	}
+	return out
 }
 
 // accountGroups partitions the networks by the account id their provider

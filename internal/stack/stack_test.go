@@ -661,3 +661,16 @@ func TestMain(m *testing.M) {
 	os.Unsetenv("ENVIRONMENT_SUFFIX")
 	os.Exit(m.Run())
 }
+
+// Every network names the dashboard in its own account.
+func TestDashboardNamesOutput(t *testing.T) {
+	d := buildFile(t, "Pulumi.dev.yaml", "dev", nil)
+	got := obj(d.Outputs["dashboardNames"])
+	if got["trading"] != "vpc-peering-dashboard-dev" || got["analytics"] != "vpc-peering-dashboard-analytics-dev" {
+		t.Errorf("dashboardNames = %v", got)
+	}
+	one := buildYAML(t, "config: {}")
+	if got := obj(one.Outputs["dashboardNames"]); got["trading"] != "vpc-peering-dashboard-dev" || got["analytics"] != "vpc-peering-dashboard-dev" {
+		t.Errorf("one account, one dashboard: dashboardNames = %v", got)
+	}
+}

@@ -290,10 +290,14 @@ func joinSorted(s []string) string {
 	return strings.Join(s, ",")
 }
 
-// checkDashboard looks for the dashboard in each account of the stack and
-// passes if any has it (one dashboard across accounts needs CloudWatch
-// cross-account observability; otherwise each account has its own).
+// checkDashboard checks that every network's account has its dashboard
+// (dashboardNames: the main one in the monitoring account, an own one in
+// each other account). Stacks that export only dashboardName are checked
+// the older way: the main dashboard exists in one of the accounts.
 func (v *verifier) checkDashboard(ctx context.Context) []Result {
+	if v.out.DashboardNames != nil {
+		return v.checkAccountDashboards(ctx)
+	}
 	if v.out.DashboardName == nil {
 		return []Result{skipped(CheckDashboard, "dashboard")}
 	}
@@ -330,4 +334,35 @@ func (v *verifier) checkDashboard(ctx context.Context) []Result {
 		return []Result{result(CheckDashboard, name, Fail, "%s", strings.Join(failed, "; "))}
 	}
 	return []Result{result(CheckDashboard, name, Fail, "not found in %s", strings.Join(missing, ", "))}
+}
+
+// checkAccountDashboards reads each network's dashboard from the network's
+// own account, once per account and name.
+func (v *verifier) checkAccountDashboards(ctx context.Context) []Result {
+	var out []Result
+	seen := map[string]bool{}
+	for _, n := range v.cfg.Networks {
+		name, ok := v.out.DashboardNames[n.Name]
+		if !ok || name == "" {
+			out = append(out, result(CheckDashboard, n.Name, Fail, "no dashboard for %s in the stack outputs (dashboardNames)", n.Name))
+			continue
+		}
+		key := v.out.AccountIDs[n.Name] + "/" + name
+		if v.out.AccountIDs[n.Name] != "" && seen[key] {
+			continue // a network sharing the account and dashboard of one already checked
+		}
+		seen[key] = true
+		subject := fmt.Sprintf("%s %s", n.Name, name)
+		_, err := v.clients(n.Name).Dashboards.GetDashboard(ctx, &cloudwatch.GetDashboardInput{DashboardName: aws.String(name)})
+		var notFound *cwtypes.DashboardNotFoundError
+		switch {
+		case err == nil:
+			out = append(out, result(CheckDashboard, subject, Pass, "found in %s's account", n.Name))
+		case errors.As(err, &notFound) || hasCode(err, "ResourceNotFound"):
+			out = append(out, result(CheckDashboard, subject, Fail, "not found in %s's account", n.Name))
+		default:
+			out = append(out, result(CheckDashboard, subject, Fail, "%s", apiReason("GetDashboard", err)))
+		}
+	}
+	return out
 }

@@ -245,6 +245,29 @@ func TestChecksReportFailureModes(t *testing.T) {
 			want: []expect{{CheckDashboard, "peerctl-dev", Fail, "not found in trading's account, analytics's account"}},
 		},
 		{
+			// Each account has its own dashboard (dashboardNames): the main
+			// one in trading's account, analytics's own in its account.
+			name: "per-account dashboards, one missing",
+			mutate: func(w *world) {
+				w.out.DashboardNames = map[string]string{"trading": "peerctl-dev", "analytics": "vpc-peering-dashboard-analytics-dev"}
+			},
+			want: []expect{
+				{CheckDashboard, "trading peerctl-dev", Pass, "found in trading's account"},
+				{CheckDashboard, "analytics vpc-peering-dashboard-analytics-dev", Fail, "not found in analytics's account"},
+			},
+		},
+		{
+			name: "per-account dashboards, all there",
+			mutate: func(w *world) {
+				w.out.DashboardNames = map[string]string{"trading": "peerctl-dev", "analytics": "vpc-peering-dashboard-analytics-dev"}
+				w.analytics.dashboards["vpc-peering-dashboard-analytics-dev"] = true
+			},
+			want: []expect{
+				{CheckDashboard, "trading peerctl-dev", Pass, "found in trading's account"},
+				{CheckDashboard, "analytics vpc-peering-dashboard-analytics-dev", Pass, "found in analytics's account"},
+			},
+		},
+		{
 			name: "observability outputs not deployed yet",
 			mutate: func(w *world) {
 				w.out.FlowLogIDs, w.out.FlowLogBuckets, w.out.FlowLogGroups = nil, nil, nil
