@@ -11,9 +11,12 @@ import (
 	"github.com/peerctl/peerctl/internal/plan"
 )
 
-func loadDev(t testing.TB) *config.Config {
+func loadDev(t testing.TB) *config.Config { return loadStack(t, "../../Pulumi.dev.yaml") }
+
+// loadStack parses a stack file with no environment override.
+func loadStack(t testing.TB, file string) *config.Config {
 	t.Helper()
-	raw, err := config.LoadStackFile("../../Pulumi.dev.yaml")
+	raw, err := config.LoadStackFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,6 +25,20 @@ func loadDev(t testing.TB) *config.Config {
 		t.Fatal(err)
 	}
 	return cfg
+}
+
+// text plans cfg and renders it for people.
+func text(t *testing.T, cfg *config.Config, stack string) string {
+	t.Helper()
+	doc, err := plan.Build(cfg, stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := doc.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
 }
 
 // The JSON document has exactly the documented shape.
@@ -156,43 +173,20 @@ func label(account string) string {
 // Resources destroy leaves behind, and ignored drift, are marked; an
 // environment from ENVIRONMENT_SUFFIX says so; two networks in one account say so.
 func TestTextMarksWhatReviewersMustSee(t *testing.T) {
-	raw, err := config.LoadStackFile("../../Pulumi.prod.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Parse(raw, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := plan.Build(cfg, "prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := doc.WriteText(&buf); err != nil {
-		t.Fatal(err)
-	}
-	out := buf.String()
+	out := text(t, loadStack(t, "../../Pulumi.prod.yaml"), "prod")
 	for _, want := range []string{"trading-flow-logs-bucket  (kept on destroy)", "trading-default-nacl  (ignores drift of subnetIds)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("prod plan lacks %q", want)
 		}
 	}
 
-	cfg, err = config.Parse(config.Raw{}, func(k string) (string, bool) { return "qa", k == "ENVIRONMENT_SUFFIX" })
+	cfg, err := config.Parse(config.Raw{}, func(k string) (string, bool) { return "qa", k == "ENVIRONMENT_SUFFIX" })
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err = plan.Build(cfg, "dev")
-	if err != nil {
-		t.Fatal(err)
-	}
-	buf.Reset()
-	if err := doc.WriteText(&buf); err != nil {
-		t.Fatal(err)
-	}
+	out = text(t, cfg, "dev")
 	for _, want := range []string{"(environment qa from ENVIRONMENT_SUFFIX, region us-east-1)", "the same AWS account as trading)"} {
-		if !strings.Contains(buf.String(), want) {
+		if !strings.Contains(out, want) {
 			t.Errorf("plan lacks %q", want)
 		}
 	}

@@ -14,14 +14,7 @@ import (
 // TestRegoUnitTests runs the baseline's *_test.rego files with OPA's test
 // runner, one subtest per Rego test.
 func TestRegoUnitTests(t *testing.T) {
-	srcs, err := baselineSources(true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mods, err := parse(srcs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mods := baselineModules(t)
 	ch, err := tester.NewRunner().
 		SetCompiler(ast.NewCompiler().WithDefaultRegoVersion(ast.RegoV1)).
 		SetModules(mods).
@@ -55,14 +48,7 @@ var testName = regexp.MustCompile(`^test_((?:deny|warn)_[a-z0-9_]+?)_(fires|pass
 // Rego test that makes it fire and one that makes it pass, named
 // test_<rule>_fires... and test_<rule>_passes....
 func TestEveryRuleHasRegoTests(t *testing.T) {
-	srcs, err := baselineSources(true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mods, err := parse(srcs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mods := baselineModules(t)
 	have := map[string]map[string]bool{}
 	for _, m := range mods {
 		for _, r := range m.Rules {
@@ -98,6 +84,16 @@ func TestEveryRuleHasRegoTests(t *testing.T) {
 // mode (no unused variables, imports or deprecated built-ins), which the
 // engine does not impose on user policies.
 func TestBaselineStrict(t *testing.T) {
+	mods := baselineModules(t)
+	c := ast.NewCompiler().WithDefaultRegoVersion(ast.RegoV1).WithStrict(true)
+	if c.Compile(mods); c.Failed() {
+		t.Fatal(c.Errors)
+	}
+}
+
+// baselineModules parses the baseline with its *_test.rego files.
+func baselineModules(t *testing.T) map[string]*ast.Module {
+	t.Helper()
 	srcs, err := baselineSources(true)
 	if err != nil {
 		t.Fatal(err)
@@ -106,8 +102,5 @@ func TestBaselineStrict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := ast.NewCompiler().WithDefaultRegoVersion(ast.RegoV1).WithStrict(true)
-	if c.Compile(mods); c.Failed() {
-		t.Fatal(c.Errors)
-	}
+	return mods
 }
