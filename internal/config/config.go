@@ -73,14 +73,6 @@ type Peering struct {
 	Accepter  string `json:"accepter"`
 }
 
-// Quotas are the AWS service quotas peerctl plans against. Raise them here
-// only after AWS has raised them for both accounts.
-type Quotas struct {
-	NACLRulesPerDirection          int `json:"naclRulesPerDirection,omitempty"`
-	SecurityGroupRulesPerDirection int `json:"securityGroupRulesPerDirection,omitempty"`
-	RoutesPerRouteTable            int `json:"routesPerRouteTable,omitempty"`
-}
-
 // Name is the peering's logical name: "<requester>-<accepter>".
 func (p Peering) Name() string { return p.Requester + "-" + p.Accepter }
 

@@ -86,6 +86,7 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 		}
 	}
 	validateNetworkSet(netField, c.Networks, cidrOK, p)
+	validateAccountSet(netField, c.Networks, p)
 
 	c.Peerings = s.Peerings
 	if s.HasPeerings {
@@ -162,17 +163,4 @@ func networkFromSpec(field string, ns networkSpec, p *problems) (Network, bool) 
 	}
 	n.SubnetPrefixLength = length
 	return n, ok
-}
-
-func withQuotaDefaults(q Quotas) Quotas {
-	if q.NACLRulesPerDirection == 0 {
-		q.NACLRulesPerDirection = defaultNACLRules
-	}
-	if q.SecurityGroupRulesPerDirection == 0 {
-		q.SecurityGroupRulesPerDirection = defaultSGRules
-	}
-	if q.RoutesPerRouteTable == 0 {
-		q.RoutesPerRouteTable = defaultRoutes
-	}
-	return q
 }

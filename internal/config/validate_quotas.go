@@ -7,6 +7,14 @@ import (
 	"github.com/peerctl/peerctl/internal/netplan"
 )
 
+// Quotas are the AWS service quotas peerctl plans against. Raise them here
+// only after AWS has raised them for both accounts.
+type Quotas struct {
+	NACLRulesPerDirection          int `json:"naclRulesPerDirection,omitempty"`
+	SecurityGroupRulesPerDirection int `json:"securityGroupRulesPerDirection,omitempty"`
+	RoutesPerRouteTable            int `json:"routesPerRouteTable,omitempty"`
+}
+
 // AWS limits for the quotas: the default applies until AWS raises it.
 const (
 	defaultNACLRules  = 20
@@ -47,4 +55,17 @@ func validateQuotas(c *Config, p *problems) {
 				peers, routes, q.RoutesPerRouteTable, Namespace)
 		}
 	}
+}
+
+func withQuotaDefaults(q Quotas) Quotas {
+	if q.NACLRulesPerDirection == 0 {
+		q.NACLRulesPerDirection = defaultNACLRules
+	}
+	if q.SecurityGroupRulesPerDirection == 0 {
+		q.SecurityGroupRulesPerDirection = defaultSGRules
+	}
+	if q.RoutesPerRouteTable == 0 {
+		q.RoutesPerRouteTable = defaultRoutes
+	}
+	return q
 }
