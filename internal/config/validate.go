@@ -43,7 +43,7 @@ func validateNetwork(field string, n Network, region string, p *problems) {
 	if n.AZCount < MinAZCount || n.AZCount > MaxAZCount {
 		p.add(field+".azCount", strconv.Itoa(n.AZCount), "must be between %d and %d", MinAZCount, MaxAZCount)
 	}
-	validateAZs(field, n.AZs, region, p)
+	validateAZs(field, n.AZs, n.AZCount, region, p)
 	validateAccount(field+".account", n.Account, p)
 }
 

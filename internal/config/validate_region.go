@@ -20,8 +20,9 @@ func validateRegion(field, region string, p *problems) {
 	}
 }
 
-// validateAZs checks explicit AZ IDs: IDs, not names, of the network's region.
-func validateAZs(field string, azs []string, region string, p *problems) {
+// validateAZs checks a network's AZ IDs (explicit ones must be IDs, not
+// names, of the network's region) and that the region has azCount zones.
+func validateAZs(field string, azs []string, azCount int, region string, p *problems) {
 	wantCode := netplan.RegionCode(region)
 	for i, az := range azs {
 		azField := fmt.Sprintf("%s.azs[%d]", field, i)
