@@ -203,6 +203,14 @@ test_deny_peer_006_fires_without_accepter if {
 	{f.msg | some f in peering.deny_peer_006} == {`VpcPeeringConnection "trading-analytics-connection" has no VpcPeeringConnectionAccepter with autoAccept true on the peer owner's account "analytics"; it would stay pending-acceptance`} with input as plan(without(good, "trading-analytics-accepter"))
 }
 
+# An accepter on the right account that does not set autoAccept (or sets it
+# false) leaves the connection pending-acceptance like no accepter at all.
+test_deny_peer_006_fires_when_accepter_does_not_auto_accept if {
+	count(peering.deny_peer_006) == 1 with input as plan(replaced(good, "trading-analytics-accepter", "autoAccept", false))
+	count(peering.deny_peer_006) == 1 with input as plan(replaced(good, "trading-analytics-accepter", "autoAccept", "false"))
+	count(peering.deny_peer_006) == 1 with input as plan(replaced(good, "trading-analytics-accepter", "autoAccept", null))
+}
+
 test_deny_peer_006_fires_on_cross_account_auto_accept if {
 	count(peering.deny_peer_006) == 1 with input as plan(replaced(good, "trading-analytics-connection", "autoAccept", true))
 }
