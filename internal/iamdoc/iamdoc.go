@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/peerctl/peerctl/internal/regions"
 )
 
 // Version is the policy language version every document uses.
@@ -193,20 +195,10 @@ func (s ParsedStatement) HasConditionKey(key string) bool {
 	return false
 }
 
-// Partition returns the ARN partition of an AWS region.
-func Partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	}
-	return "aws"
-}
+// Partition returns the ARN partition of an AWS region (aws, aws-cn,
+// aws-us-gov...), from the region table of package regions, so every ARN
+// peerctl builds is in the partition AWS will put the resource in.
+func Partition(region string) string { return regions.Partition(region) }
 
 // TLSOnly is the statement that denies every request to an S3 bucket (and
 // its objects) made without TLS.

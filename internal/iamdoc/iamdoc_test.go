@@ -64,6 +64,13 @@ func TestPartition(t *testing.T) {
 		{"eu-central-2", "aws"},
 		{"cn-north-1", "aws-cn"},
 		{"us-gov-west-1", "aws-us-gov"},
+		{"us-gov-east-1", "aws-us-gov"},
+		{"cn-northwest-1", "aws-cn"},
+		{"us-iso-east-1", "aws-iso"},
+		{"us-isob-east-1", "aws-iso-b"},
+		{"eu-isoe-west-1", "aws-iso-e"},
+		{"us-isof-south-1", "aws-iso-f"},
+		{"eusc-de-east-1", "aws-eusc"},
 	}
 	for _, tt := range tests {
 		if got := Partition(tt.region); got != tt.want {
