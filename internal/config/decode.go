@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -26,8 +27,8 @@ type spec struct {
 	HasPeerings bool
 	Tags        map[string]string
 	Quotas      Quotas
-	FlowLogs    FlowLogs
-	Alarms      Alarms
+	FlowLogs    flowLogsSpec
+	Alarms      alarmsSpec
 	Dashboard   Dashboard
 	Compliance  Compliance
 	Endpoints   Endpoints
@@ -51,35 +52,62 @@ type accountSpec struct {
 	ExternalID  string    `json:"externalId"`
 }
 
-// accountID accepts a JSON string or number: YAML reads an unquoted
-// 111111111111 as a number, and we would rather say "quote it" than fail on type.
+// accountID accepts a JSON string or a number written as plain digits: YAML
+// reads an unquoted 111111111111 as a number, and its digits are the id.
+// Any other number (1.11111111111e+11, 111111111111.0) is refused: the
+// engine would see a float, and the id's own digits are no longer certain.
 type accountID string
 
 func (a *accountID) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
+	text := string(b)
+	switch {
+	case len(b) > 0 && b[0] == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
 		*a = accountID(s)
 		return nil
+	case text != "" && strings.Trim(text, "0123456789") == "":
+		*a = accountID(text)
+		return nil
 	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("want a 12-digit string")
+	return &accountIDError{text: text}
+}
+
+// accountIDError is an account id given as something other than its digits.
+type accountIDError struct{ text string }
+
+func (e *accountIDError) Error() string { return e.message() }
+
+func (e *accountIDError) message() string {
+	example := "111111111111"
+	f, err := strconv.ParseFloat(e.text, 64)
+	if err != nil {
+		return fmt.Sprintf("must be a 12-digit account id in quotes, not %s: id: %q", jsonKind(e.text), example)
 	}
-	*a = accountID(n.String())
-	return nil
+	if digits := strconv.FormatFloat(f, 'f', -1, 64); accountIDPattern.MatchString(digits) {
+		example = digits
+	}
+	form := "a number with a decimal point"
+	switch {
+	case strings.ContainsAny(e.text, "eE"):
+		form = "a number in exponent notation"
+	case strings.HasPrefix(e.text, "-"):
+		form = "a negative number"
+	}
+	return fmt.Sprintf("is %s, not an account id; write its 12 digits in quotes: id: %q", form, example)
 }
 
 // keyDecoders maps each known key (without namespace) to its decoder.
 var keyDecoders = map[string]func(s *spec, field, value string, p *problems){
-	"environment": func(s *spec, _, v string, _ *problems) { s.Environment = &v },
-	"region":      func(s *spec, _, v string, _ *problems) { s.Region = &v },
+	"environment": textKey(func(s *spec) **string { return &s.Environment }),
+	"region":      textKey(func(s *spec) **string { return &s.Region }),
 	"networks": func(s *spec, field, v string, p *problems) {
 		s.HasNetworks = true
 		s.Networks, s.BadNetworks = decodeList[networkSpec](field, v, p)
+		checkEmptyAZs(field, v, p)
 	},
 	"peerings": func(s *spec, field, v string, p *problems) {
 		s.HasPeerings = true
@@ -92,6 +120,22 @@ var keyDecoders = map[string]func(s *spec, field, value string, p *problems){
 	"dashboard":  objectKey(func(s *spec) any { return &s.Dashboard }),
 	"compliance": objectKey(func(s *spec) any { return &s.Compliance }),
 	"endpoints":  objectKey(func(s *spec) any { return &s.Endpoints }),
+}
+
+// textKey decodes a key whose value is text into the spec field that at
+// returns. Pulumi hands every scalar over as text, so only an empty value or
+// a list or mapping can be told apart from what was meant.
+func textKey(at func(*spec) **string) func(*spec, string, string, *problems) {
+	return func(s *spec, field, v string, p *problems) {
+		switch kind := jsonKind(v); kind {
+		case "empty":
+			p.add(field, "", "has no value; give it one or remove it")
+		case "a list", "a mapping":
+			p.add(field, "", "must be text, not %s", kind)
+		default:
+			*at(s) = &v
+		}
+	}
 }
 
 // objectKey decodes a key whose value is one JSON object into the spec
@@ -117,6 +161,7 @@ func decodeSpec(raw Raw, p *problems) *spec {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	spelledAs := map[string]string{} // setting name -> the key that set it
 	for _, key := range keys {
 		ns, name, found := strings.Cut(key, ":")
 		if !found {
@@ -135,9 +180,18 @@ func decodeSpec(raw Raw, p *problems) *spec {
 		}
 		decode, ok := keyDecoders[name]
 		if !ok {
+			if known := foldMatch(slices.Collect(maps.Keys(keyDecoders)), name); known != "" {
+				p.add(key, "", "is not a peerctl setting: keys are case-sensitive; did you mean %s:%s?", Namespace, known)
+				continue
+			}
 			p.add(key, "", "is not a peerctl setting (known keys: %s)", strings.Join(KnownKeys(), ", "))
 			continue
 		}
+		if other, dup := spelledAs[name]; dup {
+			p.add(key, "", "sets %s a second time (also set as %s); keep one", field, other)
+			continue
+		}
+		spelledAs[name] = key
 		decode(s, field, raw[key], p)
 	}
 	return s
@@ -149,11 +203,17 @@ func decodeSpec(raw Raw, p *problems) *spec {
 // references from elsewhere, but is not validated further (its problem is
 // already reported).
 func decodeList[T any](field, value string, p *problems) (out []T, bad []bool) {
-	var items []json.RawMessage
-	if err := json.Unmarshal([]byte(value), &items); err != nil {
-		p.add(field, "", "must be a list: %s", jsonReason(err))
+	switch kind := jsonKind(value); kind {
+	case "a list":
+	case "empty":
+		p.add(field, "", "has no value; give it one or remove it")
+		return nil, nil
+	default:
+		p.add(field, scalarText(value), "must be a list, not %s", kind)
 		return nil, nil
 	}
+	var items []json.RawMessage
+	_ = json.Unmarshal([]byte(value), &items) // jsonKind checked it is a list
 	for i, item := range items {
 		var v T
 		ok := decodeObject(fmt.Sprintf("%s[%d]", field, i), string(item), &v, p)
@@ -168,33 +228,188 @@ func decodeList[T any](field, value string, p *problems) (out []T, bad []bool) {
 	return out, bad
 }
 
-// decodeObject decodes one JSON object strictly: unknown fields are errors.
+// checkEmptyAZs refuses "azs: []": an empty list of AZ IDs would silently
+// mean "pick azCount zones", the opposite of naming them.
+func checkEmptyAZs(field, value string, p *problems) {
+	var items []map[string]json.RawMessage
+	if json.Unmarshal([]byte(value), &items) != nil {
+		return
+	}
+	for i, item := range items {
+		if azs, ok := item["azs"]; ok && strings.TrimSpace(string(azs)) == "[]" {
+			p.add(fmt.Sprintf("%s[%d].azs", field, i), "", "is an empty list; name AZ IDs (use1-az1) or remove it to use azCount")
+		}
+	}
+}
+
+// jsonEntry is one field of a JSON object, as written.
+type jsonEntry struct {
+	key   string
+	value json.RawMessage
+}
+
+// decodeObject decodes one JSON object strictly. encoding/json alone would
+// match field names ignoring case (CIDR for cidr), keep the last of two
+// spellings, ignore unknown fields and treat null as unset; here each of
+// those is a problem, reported for every field at once.
 func decodeObject(field, value string, v any, p *problems) bool {
-	dec := json.NewDecoder(strings.NewReader(value))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	entries, kind := objectEntries(value)
+	switch kind {
+	case "a mapping":
+	case "empty":
+		p.add(field, "", "has no value; give it one or remove it")
+		return false
+	default:
+		p.add(field, scalarText(value), "must be a mapping of fields (key: value), not %s", kind)
+		return false
+	}
+	known := jsonFields(v) // nil for a free map such as tags
+	ok := true
+	seen := map[string]bool{}
+	for _, e := range entries {
+		f := field + "." + e.key
+		switch {
+		case seen[e.key]:
+			p.add(f, "", "is set twice")
+			ok = false
+		case known != nil && !slices.Contains(known, e.key):
+			if match := foldMatch(known, e.key); match != "" {
+				p.add(f, "", "is not a known field: field names are case-sensitive; did you mean %s?", match)
+			} else {
+				p.add(f, "", "is not a known field (known: %s)", strings.Join(known, ", "))
+			}
+			ok = false
+		case jsonKind(string(e.value)) == "empty":
+			p.add(f, "", "has no value; give it one or remove it")
+			ok = false
+		}
+		seen[e.key] = true
+	}
+	if !ok {
+		return false
+	}
+	err := json.Unmarshal([]byte(value), v)
 	if err == nil {
 		return true
 	}
 	var typeErr *json.UnmarshalTypeError
+	var idErr *accountIDError
 	switch {
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		p.add(field+"."+typeErr.Field, "", "must be %s, not a %s", kindName(typeErr.Type), typeErr.Value)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		unknown, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		p.add(field+"."+unknown, "", "is not a known field (known: %s)", strings.Join(jsonFields(v), ", "))
+	case errors.As(err, &idErr):
+		p.add(field+".id", idErr.text, "%s", idErr.message())
+	case errors.As(err, &typeErr):
+		f, shown := field, ""
+		if typeErr.Field != "" {
+			f = field + "." + typeErr.Field
+			if i := slices.IndexFunc(entries, func(e jsonEntry) bool { return e.key == typeErr.Field }); i >= 0 {
+				shown = scalarText(string(entries[i].value))
+			}
+		}
+		p.add(f, shown, "%s", typeMismatch(typeErr))
 	default:
-		p.add(field, "", "cannot be read: %s", jsonReason(err))
+		p.add(field, "", "cannot be read: %s", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	return false
 }
 
-func jsonReason(err error) string {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		return fmt.Sprintf("want %s, got a %s", kindName(typeErr.Type), typeErr.Value)
+// objectEntries lists the fields of a JSON object in order, duplicates
+// included; kind says what value is when it is not an object.
+func objectEntries(value string) ([]jsonEntry, string) {
+	kind := jsonKind(value)
+	if kind != "a mapping" {
+		return nil, kind
 	}
-	return strings.TrimPrefix(err.Error(), "json: ")
+	dec := json.NewDecoder(strings.NewReader(value))
+	_, _ = dec.Token() // {
+	var out []jsonEntry
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		key, _ := tok.(string)
+		var raw json.RawMessage
+		if dec.Decode(&raw) != nil {
+			break
+		}
+		out = append(out, jsonEntry{key: key, value: raw})
+	}
+	return out, kind
+}
+
+// jsonKind names what a Raw value holds, in a user's words. Pulumi passes
+// scalars as their text and lists and mappings as JSON, so a value that is
+// not JSON is text.
+func jsonKind(value string) string {
+	v := strings.TrimSpace(value)
+	if v == "" || v == "null" {
+		return "empty"
+	}
+	if !json.Valid([]byte(v)) {
+		return "text"
+	}
+	switch v[0] {
+	case '[':
+		return "a list"
+	case '{':
+		return "a mapping"
+	case '"':
+		return "text"
+	case 't', 'f':
+		return "true or false"
+	}
+	return "a number"
+}
+
+// scalarText is a scalar JSON value as the user wrote it, for messages; ""
+// for lists and mappings.
+func scalarText(value string) string {
+	switch jsonKind(value) {
+	case "text":
+		var s string
+		if json.Unmarshal([]byte(value), &s) == nil {
+			return s
+		}
+		return value
+	case "a number", "true or false":
+		return strings.TrimSpace(value)
+	}
+	return ""
+}
+
+// typeMismatch says what a field wants and what it got, in a user's words.
+func typeMismatch(e *json.UnmarshalTypeError) string {
+	want := kindName(e.Type)
+	got, isNumber := strings.CutPrefix(e.Value, "number")
+	if !isNumber {
+		return fmt.Sprintf("must be %s, not %s", want, jsonValueKind(e.Value))
+	}
+	if want == "a whole number" {
+		if strings.ContainsAny(got, ".eE") {
+			return "must be a whole number"
+		}
+		return "is out of range for a whole number"
+	}
+	if want == "text" {
+		return "must be text, not a number; quote it"
+	}
+	return fmt.Sprintf("must be %s, not a number", want)
+}
+
+// jsonValueKind names a kind as encoding/json reports it (string, bool,
+// array, object).
+func jsonValueKind(kind string) string {
+	switch kind {
+	case "string":
+		return "text"
+	case "bool":
+		return "true or false"
+	case "array":
+		return "a list"
+	case "object":
+		return "a mapping"
+	}
+	return "another kind of value"
 }
 
 func kindName(t reflect.Type) string {
@@ -202,17 +417,27 @@ func kindName(t reflect.Type) string {
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		return "a whole number"
 	case reflect.String:
-		return "a string"
+		return "text"
 	case reflect.Bool:
 		return "true or false"
 	case reflect.Slice:
 		return "a list"
 	case reflect.Map, reflect.Struct:
-		return "an object"
+		return "a mapping"
 	case reflect.Pointer:
 		return kindName(t.Elem())
 	}
-	return t.String()
+	return "another kind of value"
+}
+
+// foldMatch returns the name in known that s spells with other letter case.
+func foldMatch(known []string, s string) string {
+	for _, k := range known {
+		if strings.EqualFold(k, s) {
+			return k
+		}
+	}
+	return ""
 }
 
 // jsonFields lists the JSON field names of the struct v points to.

@@ -15,13 +15,21 @@ type FieldError struct {
 	Field   string // e.g. peerctl:networks[1].cidr
 	Value   string // the value as given; empty when the setting is missing
 	Message string // what is wrong, phrased to follow "<field>: <value> "
+	// Line is the stack file line the setting is on; 0 when the
+	// configuration did not come from a file (PULUMI_CONFIG) or the setting
+	// is absent from it.
+	Line int
 }
 
 func (e *FieldError) Error() string {
-	if e.Value == "" {
-		return fmt.Sprintf("%s: %s", e.Field, e.Message)
+	at := ""
+	if e.Line > 0 {
+		at = fmt.Sprintf("line %d: ", e.Line)
 	}
-	return fmt.Sprintf("%s: %q %s", e.Field, e.Value, e.Message)
+	if e.Value == "" {
+		return fmt.Sprintf("%s%s: %s", at, e.Field, e.Message)
+	}
+	return fmt.Sprintf("%s%s: %q %s", at, e.Field, e.Value, e.Message)
 }
 
 // ValidationError collects every invalid setting of one configuration, so a
@@ -49,6 +57,12 @@ type problems struct{ list []*FieldError }
 
 func (p *problems) add(field, value, format string, args ...any) {
 	p.list = append(p.list, &FieldError{Field: field, Value: value, Message: fmt.Sprintf(format, args...)})
+}
+
+// addAt is add for a problem whose stack file line is known.
+func (p *problems) addAt(line int, field, value, format string, args ...any) {
+	p.add(field, value, format, args...)
+	p.list[len(p.list)-1].Line = line
 }
 
 func (p *problems) err() error {

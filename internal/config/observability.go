@@ -2,11 +2,14 @@ package config
 
 import (
 	"fmt"
+	"net/mail"
 	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/peerctl/peerctl/internal/observability/flowfilter"
 )
@@ -107,10 +110,31 @@ const (
 // cloudWatchRetentionDays are the values CloudWatch Logs accepts.
 var cloudWatchRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
-var (
-	emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	// Key ARNs only: IAM statements and KMS grants name keys, never aliases.
-	kmsARNPattern = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$`)
+// Key ARNs only: IAM statements and KMS grants name keys, never aliases.
+var kmsARNPattern = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:([a-z0-9-]+):([0-9]{12}):key/[A-Za-z0-9-]+$`)
+
+// flowLogsSpec and alarmsSpec are the settings as written: a pointer tells
+// a field left out (its default) from one set to zero, which is an error
+// where the range excludes zero.
+type flowLogsSpec struct {
+	MaxAggregationInterval  *int    `json:"maxAggregationInterval"`
+	S3RetentionDays         *int    `json:"s3RetentionDays"`
+	CloudWatchRetentionDays *int    `json:"cloudWatchRetentionDays"`
+	ForceDestroy            *bool   `json:"forceDestroy"`
+	KMSKeyARN               *string `json:"kmsKeyArn"`
+}
+
+type alarmsSpec struct {
+	PeerTrafficBytes *int64   `json:"peerTrafficBytes"`
+	RejectedPackets  *int64   `json:"rejectedPackets"`
+	Emails           []string `json:"emails"`
+	KMSKeyARN        *string  `json:"kmsKeyArn"`
+}
+
+// S3 lifecycle expiration bounds of flowLogs.s3RetentionDays.
+const (
+	minS3RetentionDays = 1
+	maxS3RetentionDays = 3650
 )
 
 func boolPtr(b bool) *bool { return &b }
@@ -118,67 +142,13 @@ func boolPtr(b bool) *bool { return &b }
 // applyObservability resolves defaults (which depend on the environment) and
 // validates the observability settings.
 func applyObservability(c *Config, s *spec, p *problems) {
-	o := Observability{FlowLogs: s.FlowLogs, Alarms: s.Alarms, Dashboard: s.Dashboard, Compliance: s.Compliance}
-	fl := &o.FlowLogs
-	field := Namespace + ":flowLogs"
-	if fl.MaxAggregationInterval == 0 {
-		fl.MaxAggregationInterval = DefaultMaxAggregationInterval
-	} else if fl.MaxAggregationInterval != 60 && fl.MaxAggregationInterval != 600 {
-		p.add(field+".maxAggregationInterval", strconv.Itoa(fl.MaxAggregationInterval),
-			"must be 60 or 600 seconds, the only values AWS accepts (the 5-minute figure in AWS docs is the S3 delivery batch, which is not configurable)")
+	o := Observability{
+		FlowLogs:  flowLogsFromSpec(c, s.FlowLogs, p),
+		Alarms:    alarmsFromSpec(c, s.Alarms, p),
+		Dashboard: s.Dashboard, Compliance: s.Compliance,
 	}
-	if fl.S3RetentionDays == 0 {
-		fl.S3RetentionDays = DefaultS3RetentionDays
-		if c.IsProd() {
-			fl.S3RetentionDays = DefaultProdS3RetentionDays
-		}
-	} else if fl.S3RetentionDays < 1 || fl.S3RetentionDays > 3650 {
-		p.add(field+".s3RetentionDays", strconv.Itoa(fl.S3RetentionDays), "must be between 1 and 3650 days")
-	}
-	if fl.CloudWatchRetentionDays == 0 {
-		fl.CloudWatchRetentionDays = DefaultCloudWatchRetentionDays
-	} else if !containsInt(cloudWatchRetentionDays, fl.CloudWatchRetentionDays) {
-		p.add(field+".cloudWatchRetentionDays", strconv.Itoa(fl.CloudWatchRetentionDays),
-			"is not a retention CloudWatch Logs offers (%v)", cloudWatchRetentionDays)
-	}
-	if fl.ForceDestroy == nil {
-		fl.ForceDestroy = boolPtr(!c.IsProd())
-	}
-	if fl.KMSKeyARN != "" && !kmsARNPattern.MatchString(fl.KMSKeyARN) {
-		p.add(field+".kmsKeyArn", fl.KMSKeyARN, "is not a KMS key ARN like arn:aws:kms:us-east-1:111111111111:key/<key id> (aliases cannot be named in IAM policies)")
-	}
-
-	al := &o.Alarms
-	field = Namespace + ":alarms"
-	if al.PeerTrafficBytes == 0 {
-		al.PeerTrafficBytes = DefaultPeerTrafficBytes
-	} else if al.PeerTrafficBytes < 0 {
-		p.add(field+".peerTrafficBytes", fmt.Sprint(al.PeerTrafficBytes), "must be a positive number of bytes")
-	}
-	if al.RejectedPackets == 0 {
-		al.RejectedPackets = DefaultRejectedPackets
-	} else if al.RejectedPackets < 0 {
-		p.add(field+".rejectedPackets", fmt.Sprint(al.RejectedPackets), "must be a positive number of packets")
-	}
-	for i, e := range al.Emails {
-		switch {
-		case !emailPattern.MatchString(e):
-			p.add(fmt.Sprintf("%s.emails[%d]", field, i), e, "is not an e-mail address")
-		case slices.Index(al.Emails, e) < i:
-			p.add(fmt.Sprintf("%s.emails[%d]", field, i), e, "is listed twice")
-		}
-	}
-	switch {
-	case al.KMSKeyARN == "":
-	case strings.HasSuffix(al.KMSKeyARN, ":alias/aws/sns") || al.KMSKeyARN == "alias/aws/sns":
-		p.add(field+".kmsKeyArn", al.KMSKeyARN,
-			"is the AWS managed key for SNS, whose key policy cannot grant CloudWatch: alarm notifications would never be delivered; use a customer managed key, or leave it unset and peerctl creates one")
-	case !kmsARNPattern.MatchString(al.KMSKeyARN):
-		p.add(field+".kmsKeyArn", al.KMSKeyARN, "is not a KMS key ARN like arn:aws:kms:us-east-1:111111111111:key/<key id> (aliases cannot be named in IAM policies)")
-	}
-
 	d := &o.Dashboard
-	field = Namespace + ":dashboard"
+	field := Namespace + ":dashboard"
 	if d.CrossAccount == nil {
 		// Off by default: an account holds one OAM sink per region and links
 		// to a few, so two stacks sharing accounts (dev and prod, or an
@@ -200,6 +170,161 @@ func applyObservability(c *Config, s *spec, p *problems) {
 	}
 	c.Observability = o
 	validateMetricFilters(c, p)
+}
+
+func flowLogsFromSpec(c *Config, s flowLogsSpec, p *problems) FlowLogs {
+	field := Namespace + ":flowLogs"
+	fl := FlowLogs{
+		MaxAggregationInterval:  DefaultMaxAggregationInterval,
+		S3RetentionDays:         DefaultS3RetentionDays,
+		CloudWatchRetentionDays: DefaultCloudWatchRetentionDays,
+		ForceDestroy:            boolPtr(!c.IsProd()),
+	}
+	if c.IsProd() {
+		fl.S3RetentionDays = DefaultProdS3RetentionDays
+	}
+	if v := s.MaxAggregationInterval; v != nil {
+		fl.MaxAggregationInterval = *v
+		if *v != 60 && *v != 600 {
+			p.add(field+".maxAggregationInterval", strconv.Itoa(*v),
+				"must be 60 or 600 seconds, the only values AWS accepts (the 5-minute figure in AWS docs is the S3 delivery batch, which is not configurable)")
+		}
+	}
+	if v := s.S3RetentionDays; v != nil {
+		fl.S3RetentionDays = *v
+		if *v < minS3RetentionDays || *v > maxS3RetentionDays {
+			p.add(field+".s3RetentionDays", strconv.Itoa(*v), "must be between %d and %d days", minS3RetentionDays, maxS3RetentionDays)
+		}
+	}
+	if v := s.CloudWatchRetentionDays; v != nil {
+		fl.CloudWatchRetentionDays = *v
+		if !slices.Contains(cloudWatchRetentionDays, *v) {
+			p.add(field+".cloudWatchRetentionDays", strconv.Itoa(*v),
+				"is not a retention CloudWatch Logs offers (%v)", cloudWatchRetentionDays)
+		}
+	}
+	if s.ForceDestroy != nil {
+		fl.ForceDestroy = s.ForceDestroy
+	}
+	if s.KMSKeyARN != nil {
+		fl.KMSKeyARN = *s.KMSKeyARN
+		validateKMSKey(field+".kmsKeyArn", fl.KMSKeyARN, c, "leave it unset for S3-managed encryption (SSE-S3)", p)
+	}
+	return fl
+}
+
+func alarmsFromSpec(c *Config, s alarmsSpec, p *problems) Alarms {
+	field := Namespace + ":alarms"
+	al := Alarms{PeerTrafficBytes: DefaultPeerTrafficBytes, RejectedPackets: DefaultRejectedPackets, Emails: s.Emails}
+	if v := s.PeerTrafficBytes; v != nil {
+		al.PeerTrafficBytes = *v
+		if *v <= 0 {
+			p.add(field+".peerTrafficBytes", fmt.Sprint(*v), "must be a positive number of bytes")
+		}
+	}
+	if v := s.RejectedPackets; v != nil {
+		al.RejectedPackets = *v
+		if *v <= 0 {
+			p.add(field+".rejectedPackets", fmt.Sprint(*v), "must be a positive number of packets")
+		}
+	}
+	validateEmails(field+".emails", s.Emails, p)
+	if s.KMSKeyARN == nil {
+		return al
+	}
+	al.KMSKeyARN = *s.KMSKeyARN
+	if strings.HasSuffix(al.KMSKeyARN, ":alias/aws/sns") || al.KMSKeyARN == "alias/aws/sns" {
+		p.add(field+".kmsKeyArn", al.KMSKeyARN,
+			"is the AWS managed key for SNS, whose key policy cannot grant CloudWatch: alarm notifications would never be delivered; use a customer managed key, or leave it unset and peerctl creates one")
+		return al
+	}
+	validateKMSKey(field+".kmsKeyArn", al.KMSKeyARN, c, "leave it unset and peerctl creates a key per alarm topic", p)
+	return al
+}
+
+// validateKMSKey checks a customer managed key ARN: a key ARN (aliases
+// cannot be named in IAM policies), in the stack's region (AWS services use
+// a key only in its own region) and in the account of the networks whose
+// resources it encrypts. Every network uses the key, so networks in two
+// known accounts cannot share it; unset says what happens then.
+func validateKMSKey(field, arn string, c *Config, unset string, p *problems) {
+	if arn == "" {
+		p.add(field, "", "is empty; give a key ARN or %s", unset)
+		return
+	}
+	m := kmsARNPattern.FindStringSubmatch(arn)
+	if m == nil {
+		p.add(field, arn, "is not a KMS key ARN like arn:aws:kms:us-east-1:111111111111:key/<key id> (aliases cannot be named in IAM policies)")
+		return
+	}
+	region, account := m[2], m[3]
+	if region != c.Region {
+		p.add(field, arn, "is in region %s, but the stack deploys to %s (%s:region); AWS services use a KMS key only in its own region", region, c.Region, Namespace)
+	}
+	var accounts, firstNetwork []string
+	for _, n := range c.Networks {
+		if id := n.Account.ExpectedID(); id != "" && !slices.Contains(accounts, id) {
+			accounts = append(accounts, id)
+			firstNetwork = append(firstNetwork, n.Name)
+		}
+	}
+	switch {
+	case len(accounts) > 1:
+		var where []string
+		for i, id := range accounts {
+			where = append(where, fmt.Sprintf("%s in %s", firstNetwork[i], id))
+		}
+		p.add(field, arn, "is one key for networks in %d accounts (%s); a KMS key belongs to one account, so networks in different accounts cannot share it: %s",
+			len(accounts), strings.Join(where, ", "), unset)
+	case len(accounts) == 1 && accounts[0] != account:
+		p.add(field, arn, "is in account %s, but network %s is in account %s; a KMS key belongs to one account, and the networks that use it must be in that account",
+			account, firstNetwork[0], accounts[0])
+	}
+}
+
+// emailMaxLength is the longest address SMTP carries (RFC 5321 path limit).
+const emailMaxLength = 254
+
+// validateEmails accepts single bare addresses (addr-spec, RFC 5322 as
+// net/mail reads it): no display names or angle brackets, which SNS would
+// take as part of the address, no invisible characters, each once ignoring
+// case (mailboxes are not told apart by case in practice, and SNS would
+// send two confirmations).
+func validateEmails(field string, emails []string, p *problems) {
+	for i, e := range emails {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if r, bad := invisibleRune(e); bad {
+			p.add(f, e, "contains the invisible or control character %U; type the address again", r)
+			continue
+		}
+		if len(e) > emailMaxLength {
+			p.add(f, e, "is longer than %d characters, the most an e-mail address can have", emailMaxLength)
+			continue
+		}
+		addr, err := mail.ParseAddress(e)
+		switch {
+		case err == nil && addr.Address != e && (addr.Name != "" || strings.ContainsAny(e, "<>")):
+			p.add(f, e, "has a display name or angle brackets; give the bare address, like %s", addr.Address)
+			continue
+		case err != nil || addr.Address != e || !strings.Contains(e[strings.LastIndex(e, "@")+1:], "."):
+			p.add(f, e, "is not an e-mail address like ops@example.com")
+			continue
+		}
+		if j := slices.IndexFunc(emails[:i], func(o string) bool { return strings.EqualFold(o, e) }); j >= 0 {
+			p.add(f, e, "is listed twice: %s[%d] is the same address (addresses are compared ignoring case)", field, j)
+		}
+	}
+}
+
+// invisibleRune finds a control or format character (such as a zero-width
+// space), which makes an address look right and fail to deliver.
+func invisibleRune(s string) (rune, bool) {
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 // validateMetricFilters checks that every network's peer CIDRs can be matched
@@ -270,13 +395,4 @@ func GroupByAccount(networks []Network, accountOf func(network string) string) [
 		groups[i].Networks = append(groups[i].Networks, n)
 	}
 	return groups
-}
-
-func containsInt(list []int, v int) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

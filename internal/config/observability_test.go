@@ -88,9 +88,9 @@ func TestObservabilityValidation(t *testing.T) {
 		{"negative rejects", "peerctl:alarms: {rejectedPackets: -5}",
 			`peerctl:alarms.rejectedPackets: "-5" must be a positive number of packets`},
 		{"e-mail", "peerctl:alarms: {emails: [ops]}",
-			`peerctl:alarms.emails[0]: "ops" is not an e-mail address`},
+			`peerctl:alarms.emails[0]: "ops" is not an e-mail address like ops@example.com`},
 		{"e-mail twice", "peerctl:alarms: {emails: [ops@example.com, ops@example.com]}",
-			`peerctl:alarms.emails[1]: "ops@example.com" is listed twice`},
+			`peerctl:alarms.emails[1]: "ops@example.com" is listed twice: peerctl:alarms.emails[0] is the same address (addresses are compared ignoring case)`},
 		{"AWS managed SNS key", `peerctl:alarms: {kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:alias/aws/sns"}`,
 			`peerctl:alarms.kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:alias/aws/sns" is the AWS managed key for SNS, whose key policy cannot grant CloudWatch: alarm notifications would never be delivered; use a customer managed key, or leave it unset and peerctl creates one`},
 		{"AWS managed SNS key by alias", `peerctl:alarms: {kmsKeyArn: alias/aws/sns}`,
@@ -100,7 +100,7 @@ func TestObservabilityValidation(t *testing.T) {
 		{"monitoring network", "peerctl:dashboard: {monitoringNetwork: risk}",
 			`peerctl:dashboard.monitoringNetwork: "risk" is not a configured network`},
 		{"compliance type", "peerctl:compliance: {createRecorder: maybe}",
-			`peerctl:compliance.createRecorder: must be true or false, not a string`},
+			`peerctl:compliance.createRecorder: "maybe" must be true or false, not text`},
 		{"peer CIDR needs too many metric filters", `peerctl:networks:
     - {name: trading, cidr: 10.0.0.0/16, costCenter: t}
     - {name: analytics, cidr: 10.1.0.0/17, costCenter: a}`,
