@@ -188,7 +188,7 @@ func decodeSpec(raw Raw, p *problems) *spec {
 			continue
 		}
 		if other, dup := spelledAs[name]; dup {
-			p.add(key, "", "sets %s a second time (also set as %s); keep one", field, other)
+			p.add(key, "", "is the same setting as %s (a key without namespace is peerctl's); keep one", other)
 			continue
 		}
 		spelledAs[name] = key
@@ -298,12 +298,15 @@ func decodeObject(field, value string, v any, p *problems) bool {
 	case errors.As(err, &idErr):
 		p.add(field+".id", idErr.text, "%s", idErr.message())
 	case errors.As(err, &typeErr):
+		// encoding/json names the struct field, but not the key of a map
+		// value (tags): that is the first entry of the kind it complains of.
+		at := func(e jsonEntry) bool { return e.key == typeErr.Field }
+		if typeErr.Field == "" {
+			at = func(e jsonEntry) bool { return jsonKind(string(e.value)) == jsonValueKind(typeErr.Value) }
+		}
 		f, shown := field, ""
-		if typeErr.Field != "" {
-			f = field + "." + typeErr.Field
-			if i := slices.IndexFunc(entries, func(e jsonEntry) bool { return e.key == typeErr.Field }); i >= 0 {
-				shown = scalarText(string(entries[i].value))
-			}
+		if i := slices.IndexFunc(entries, at); i >= 0 {
+			f, shown = field+"."+entries[i].key, scalarText(string(entries[i].value))
 		}
 		p.add(f, shown, "%s", typeMismatch(typeErr))
 	default:

@@ -300,6 +300,7 @@ func (r *stackReader) configSection(config *yaml.Node) Raw {
 		if _, ok := r.lines[path]; !ok {
 			r.lines[path] = e.line
 		}
+		r.lines[e.key] = e.line
 		value := resolveAlias(e.value)
 		switch {
 		case value.Kind == yaml.ScalarNode && value.ShortTag() == "!!null":
