@@ -1,5 +1,7 @@
 // Package preflight checks, before the Pulumi engine changes anything,
-// that every account can take the resources AWS allows only once per
+// that every account is offered the availability zones the stack places
+// subnets in (DescribeAvailabilityZones with each network's credentials),
+// and that every account can take the resources AWS allows only once per
 // account and region: the AWS Config configuration recorder and delivery
 // channel, and the CloudWatch cross-account observability (OAM) sink.
 // Accounts under Control Tower or an organisation's monitoring setup often
@@ -22,6 +24,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/oam"
 	"github.com/aws/smithy-go"
 
@@ -46,6 +49,7 @@ type SinksAPI interface {
 type Clients struct {
 	Config ConfigAPI
 	Sinks  SinksAPI
+	Zones  ZonesAPI
 }
 
 // Checker runs the pre-flight checks.
@@ -62,7 +66,7 @@ func NewChecker() Checker {
 		if err != nil {
 			return Clients{}, err
 		}
-		return Clients{Config: configservice.NewFromConfig(cfg), Sinks: oam.NewFromConfig(cfg)}, nil
+		return Clients{Config: configservice.NewFromConfig(cfg), Sinks: oam.NewFromConfig(cfg), Zones: ec2.NewFromConfig(cfg)}, nil
 	}}
 }
 
@@ -175,8 +179,26 @@ func (c Checker) Check(ctx context.Context, cfg *config.Config, ids []awsauth.Id
 			accounts[id.Network] = id.Account
 		}
 	}
+	// Each network's clients, built once: a network's credentials may take
+	// an assumed role, which is worth doing once per run.
+	clients := map[string]Clients{}
+	clientsOf := func(n config.Network) (Clients, error) {
+		if cl, ok := clients[n.Name]; ok {
+			return cl, nil
+		}
+		cl, err := c.Clients(ctx, cfg.Region, n)
+		if err != nil {
+			where := describe(accounts[n.Name], config.AccountGroup{Networks: []config.Network{n}})
+			return Clients{}, fmt.Errorf("pre-flight check of %s: %s", where, awsauth.Explain(n.Account, err))
+		}
+		clients[n.Name] = cl
+		return cl, nil
+	}
+	conflicts, err := checkZones(ctx, cfg, accounts, clientsOf)
+	if err != nil {
+		return err
+	}
 	groups := groupByAccount(cfg, accounts)
-	var conflicts []Conflict
 	owned := Plan(cfg, accounts)
 	for _, g := range groups {
 		account := accounts[g.Name()]
@@ -187,9 +209,9 @@ func (c Checker) Check(ctx context.Context, cfg *config.Config, ids []awsauth.Id
 				mine = append(mine, o)
 			}
 		}
-		cl, err := c.Clients(ctx, cfg.Region, g.Networks[0])
+		cl, err := clientsOf(g.Networks[0])
 		if err != nil {
-			return fmt.Errorf("pre-flight check of %s: %s", where, awsauth.Explain(g.Networks[0].Account, err))
+			return err
 		}
 		found, err := c.checkConfig(ctx, cl.Config, cfg, g, where)
 		if err != nil {

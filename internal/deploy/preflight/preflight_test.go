@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/configservice"
 	cstypes "github.com/aws/aws-sdk-go-v2/service/configservice/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/oam"
 	oamtypes "github.com/aws/aws-sdk-go-v2/service/oam/types"
 	"github.com/aws/smithy-go"
@@ -26,9 +28,43 @@ type account struct {
 	channels  []string
 	// sinkPages are ListSinks pages of sink names.
 	sinkPages [][]string
+	// zones are what DescribeAvailabilityZones answers; nil means the six
+	// regular AZs of us-east-1, all available.
+	zones []ec2types.AvailabilityZone
 	// fail makes an action return this error.
 	fail  map[string]error
 	calls []string
+	// zoneCalls counts DescribeAvailabilityZones calls, kept apart from
+	// calls so that the singleton checks' call lists stay readable.
+	zoneCalls int
+}
+
+func (a *account) DescribeAvailabilityZones(_ context.Context, in *ec2.DescribeAvailabilityZonesInput, _ ...func(*ec2.Options)) (*ec2.DescribeAvailabilityZonesOutput, error) {
+	a.zoneCalls++
+	if err := a.fail["DescribeAvailabilityZones"]; err != nil {
+		return nil, err
+	}
+	zones := a.zones
+	if zones == nil {
+		for i := 1; i <= 6; i++ {
+			zones = append(zones, regularZone(fmt.Sprintf("use1-az%d", i), fmt.Sprintf("us-east-1%c", 'a'+i-1), ec2types.AvailabilityZoneStateAvailable))
+		}
+	}
+	var out []ec2types.AvailabilityZone
+	for _, z := range zones {
+		// Like AWS: zones not opted in to only with AllAvailabilityZones.
+		if z.OptInStatus == ec2types.AvailabilityZoneOptInStatusNotOptedIn && !aws.ToBool(in.AllAvailabilityZones) {
+			continue
+		}
+		out = append(out, z)
+	}
+	return &ec2.DescribeAvailabilityZonesOutput{AvailabilityZones: out}, nil
+}
+
+// regularZone is an Availability Zone (not a Local or Wavelength Zone).
+func regularZone(id, name string, state ec2types.AvailabilityZoneState) ec2types.AvailabilityZone {
+	return ec2types.AvailabilityZone{ZoneId: aws.String(id), ZoneName: aws.String(name), State: state,
+		OptInStatus: ec2types.AvailabilityZoneOptInStatusOptInNotRequired, ZoneType: aws.String("availability-zone"), RegionName: aws.String("us-east-1")}
 }
 
 func (a *account) DescribeConfigurationRecorders(_ context.Context, _ *configservice.DescribeConfigurationRecordersInput, _ ...func(*configservice.Options)) (*configservice.DescribeConfigurationRecordersOutput, error) {
@@ -251,7 +287,7 @@ func TestCheck(t *testing.T) {
 				if region != "us-east-1" {
 					t.Errorf("clients for region %q", region)
 				}
-				return Clients{Config: accounts[n.Name], Sinks: accounts[n.Name]}, nil
+				return Clients{Config: accounts[n.Name], Sinks: accounts[n.Name], Zones: accounts[n.Name]}, nil
 			}}
 			err := c.Check(context.Background(), cfg, ids)
 			switch {

@@ -1,0 +1,129 @@
+package preflight
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/peerctl/peerctl/internal/config"
+)
+
+// ZonesAPI is what the check asks EC2: the zones an account is offered.
+// The offline plan assumes every AZ ID of the region table; AWS may offer
+// an account fewer (constrained zones are removed from new accounts), and
+// only the account's own credentials can tell.
+type ZonesAPI interface {
+	DescribeAvailabilityZones(ctx context.Context, in *ec2.DescribeAvailabilityZonesInput, optFns ...func(*ec2.Options)) (*ec2.DescribeAvailabilityZonesOutput, error)
+}
+
+// offered is what one account says of the region's zones, by AZ ID.
+type offered struct {
+	zones map[string]ec2types.AvailabilityZone
+	// usable are the AZ IDs the program would choose from (stack.chooseAZs:
+	// available, regular zones that need no opt-in), sorted.
+	usable []string
+}
+
+func describeZones(ctx context.Context, api ZonesAPI, where string) (offered, error) {
+	// AllAvailabilityZones also returns zones the account has not opted in
+	// to, so that an explicit one can be named as such.
+	out, err := api.DescribeAvailabilityZones(ctx, &ec2.DescribeAvailabilityZonesInput{AllAvailabilityZones: aws.Bool(true)})
+	if err != nil {
+		return offered{}, callError(where, "ec2:DescribeAvailabilityZones", err)
+	}
+	o := offered{zones: map[string]ec2types.AvailabilityZone{}}
+	for _, z := range out.AvailabilityZones {
+		id := aws.ToString(z.ZoneId)
+		o.zones[id] = z
+		if z.State == ec2types.AvailabilityZoneStateAvailable && z.OptInStatus == ec2types.AvailabilityZoneOptInStatusOptInNotRequired &&
+			(z.ZoneType == nil || *z.ZoneType == "availability-zone") {
+			o.usable = append(o.usable, id)
+		}
+	}
+	slices.Sort(o.usable)
+	return o, nil
+}
+
+// zoneClients gives the clients of one network's account.
+type zoneClients func(n config.Network) (Clients, error)
+
+// checkZones compares each network's AZs with what its account is offered:
+// explicit AZ IDs must be offered and available; the networks that let
+// peerctl choose must share at least azCount usable AZ IDs, as the program
+// picks shared ones. accounts maps network -> account id.
+func checkZones(ctx context.Context, cfg *config.Config, accounts map[string]string, clients zoneClients) ([]Conflict, error) {
+	var conflicts []Conflict
+	add := func(n config.Network, format string, args ...any) {
+		conflicts = append(conflicts, Conflict{Account: accounts[n.Name], Networks: []string{n.Name}, Message: fmt.Sprintf(format, args...)})
+	}
+	var choosing []config.Network
+	var choosingIdx []int
+	var lists [][]string
+	for i, n := range cfg.Networks {
+		where := describe(accounts[n.Name], config.AccountGroup{Networks: []config.Network{n}})
+		cl, err := clients(n)
+		if err != nil {
+			return nil, err
+		}
+		o, err := describeZones(ctx, cl.Zones, where)
+		if err != nil {
+			return nil, err
+		}
+		if len(n.AZs) == 0 {
+			choosing = append(choosing, n)
+			choosingIdx = append(choosingIdx, i)
+			lists = append(lists, o.usable)
+			continue
+		}
+		field := fmt.Sprintf("%s:networks[%d].azs", config.Namespace, i)
+		for _, id := range n.AZs {
+			z, ok := o.zones[id]
+			switch {
+			case !ok:
+				add(n, "%s is not offered AZ ID %s in %s (it offers %s); set %s to AZ IDs the account offers",
+					where, id, cfg.Region, listOrNone(o.usable), field)
+			case z.OptInStatus == ec2types.AvailabilityZoneOptInStatusNotOptedIn:
+				add(n, "%s has not opted in to zone %s (%s) in %s; opt in to it, or set %s to AZ IDs the account offers (%s)",
+					where, id, aws.ToString(z.ZoneName), cfg.Region, field, listOrNone(o.usable))
+			case z.State != ec2types.AvailabilityZoneStateAvailable:
+				add(n, "%s is offered AZ ID %s (%s) in %s, but its state is %q, so AWS may refuse new subnets there; set %s to available AZ IDs (%s)",
+					where, id, aws.ToString(z.ZoneName), cfg.Region, z.State, field, listOrNone(o.usable))
+			}
+		}
+	}
+	if len(choosing) == 0 {
+		return conflicts, nil
+	}
+	shared := slices.Clone(lists[0])
+	for _, l := range lists[1:] {
+		shared = slices.DeleteFunc(shared, func(id string) bool { return !slices.Contains(l, id) })
+	}
+	names := make([]string, len(choosing))
+	for i, n := range choosing {
+		names[i] = n.Name
+	}
+	for k, n := range choosing {
+		if n.AZCount <= len(shared) {
+			continue
+		}
+		whose := "the account of network " + names[0] + " offers"
+		if len(choosing) > 1 {
+			whose = "the accounts of networks " + strings.Join(names, ", ") + " share"
+		}
+		add(n, "%s %d usable AZ IDs in %s (%s), fewer than the %d that %s:networks[%d].azCount asks for; lower azCount, or set azs explicitly",
+			whose, len(shared), cfg.Region, listOrNone(shared), n.AZCount, config.Namespace, choosingIdx[k])
+	}
+	return conflicts, nil
+}
+
+func listOrNone(ids []string) string {
+	if len(ids) == 0 {
+		return "none"
+	}
+	return strings.Join(ids, ", ")
+}
