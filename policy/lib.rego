@@ -8,8 +8,13 @@ package peerctl.lib
 
 import rego.v1
 
+# plan is the input when it is an object, {} otherwise (no input at all).
+plan := input if {
+	is_object(input)
+} else := {}
+
 # resources is the plan's resource list; [] when the input has none.
-resources := object.get(input, "resources", [])
+resources := object.get(plan, "resources", [])
 
 # by_type[t] is the set of resources of type t. (A comprehension, not a
 # "by_type[t] contains r" rule: OPA checks every new key of such a rule
@@ -110,7 +115,7 @@ provider_of(r) := p if {
 # region_of(r) is the region of r's provider, else the plan's region.
 region_of(r) := reg if {
 	reg := str(prop(provider_of(r), ["region"]))
-} else := object.get(input, "region", "")
+} else := object.get(plan, "region", "")
 
 # default_tags(p) is the tags map of provider p's defaultTags, which may be an
 # object or a JSON string; {} when there are none.

@@ -147,7 +147,7 @@ nacl_types := {"aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:Defau
 # the stack file), 20 (the AWS default) when absent, and never above 40, the
 # most AWS grants.
 nacl_quota := min([q, 40]) if {
-	q := lib.num(object.get(input, ["quotas", "naclRulesPerDirection"], 20))
+	q := lib.num(object.get(lib.plan, ["quotas", "naclRulesPerDirection"], 20))
 } else := 20
 
 family(rule) := "IPv6" if lib.str(object.get(rule, "ipv6CidrBlock", null))

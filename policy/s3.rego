@@ -225,7 +225,7 @@ production := {"prod", "production"}
 # related_resources:
 #   - ref: https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketv2/#forcedestroy_go
 warn_s3_006 contains lib.finding(b, msg) if {
-	lower(object.get(input, "environment", "")) in production
+	lower(object.get(lib.plan, "environment", "")) in production
 	some b in buckets
 	lib.truthy(lib.prop(b, ["forceDestroy"]))
 	msg := sprintf("%s sets forceDestroy in environment %q; destroying the stack would delete its logs", [lib.label(b), input.environment])

@@ -43,7 +43,7 @@ deny_tag_001 contains lib.finding(r, msg) if {
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/whitepapers/latest/tagging-best-practices/tagging-best-practices.html
 warn_tag_002 contains lib.finding(r, msg) if {
-	want := lib.str(object.get(input, "environment", null))
+	want := lib.str(object.get(lib.plan, "environment", null))
 	some r in taggable
 	got := lib.str(object.get(tags_of[r.urn], "Environment", null))
 	got != want

@@ -106,24 +106,6 @@ func TestUserDirAddsPackage(t *testing.T) {
 	}
 }
 
-func TestExceptions(t *testing.T) {
-	e := newEngine(t, filepath.Join("testdata", "policies", "exceptions"))
-	in := planOf("dev",
-		res("urn:nat", "aws:ec2/natGateway:NatGateway", "nat", "nat-1", "trading", map[string]any{"subnetId": "subnet-a"}),
-		res("urn:subnet-a", "aws:ec2/subnet:Subnet", "a", "subnet-a", "trading", map[string]any{"mapPublicIpOnLaunch": true}),
-		res("urn:subnet-b", "aws:ec2/subnet:Subnet", "b", "subnet-b", "trading", map[string]any{"mapPublicIpOnLaunch": true}),
-	)
-	var got []string
-	for _, f := range evalOK(t, e, in) {
-		if strings.HasPrefix(f.Rule, "NET-") {
-			got = append(got, f.Rule+" "+f.URN)
-		}
-	}
-	if want := []string{"NET-006 urn:subnet-b"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("findings = %v, want %v", got, want)
-	}
-}
-
 func TestBadPolicies(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -152,14 +134,14 @@ func TestBadPolicies(t *testing.T) {
 		{
 			name:     "package outside the namespace",
 			src:      "package acme\n\nimport rego.v1\n\ndeny_x contains \"x\" if true\n",
-			wantLine: 1,
-			wantErr:  "peerctl_contract_error: package data.acme is outside data.peerctl",
+			wantLine: 5,
+			wantErr:  "peerctl_contract_error: data.acme.deny_x is in package data.acme, which peerctl does not evaluate: use a package under data.peerctl, or pass --namespace acme",
 		},
 		{
 			name:     "deny rule that is not a set",
 			src:      "package peerctl.bad\n\nimport rego.v1\n\ndeny_x := true\n",
 			wantLine: 5,
-			wantErr:  "peerctl_contract_error: deny_x must be a partial set rule: deny_x contains msg if { ... }",
+			wantErr:  "peerctl_contract_error: data.peerctl.bad.deny_x must be a partial set rule: deny_x contains msg if { ... }",
 		},
 		{
 			name:     "rule id of a baseline rule",

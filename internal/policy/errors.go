@@ -61,6 +61,7 @@ func fromOPA(file string, err error) []error {
 				pe.Line, pe.Column = e.Location.Row, max(e.Location.Col, 1)
 			}
 		}
+		explainSandbox(pe)
 		out = append(out, pe)
 	}
 	return out

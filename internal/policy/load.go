@@ -118,11 +118,17 @@ func parse(srcs []source) (map[string]*ast.Module, error) {
 	return mods, nil
 }
 
+// newCompiler is the compiler every policy goes through, for evaluation and
+// for tests alike: Rego v1, sandboxed built-ins.
+func newCompiler() *ast.Compiler {
+	return ast.NewCompiler().
+		WithDefaultRegoVersion(ast.RegoV1).
+		WithCapabilities(sandboxCapabilities())
+}
+
 // compile compiles modules into one compiler.
 func compile(mods map[string]*ast.Module) (*ast.Compiler, error) {
-	c := ast.NewCompiler().
-		WithDefaultRegoVersion(ast.RegoV1).
-		WithEnablePrintStatements(false)
+	c := newCompiler().WithEnablePrintStatements(false)
 	c.Compile(mods)
 	if c.Failed() {
 		return nil, errors.Join(fromOPA("", c.Errors)...)

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/plan"
@@ -17,22 +18,41 @@ import (
 )
 
 // Result is a plan document and its findings. It marshals as the plan JSON
-// with a "findings" array added.
+// with "findings", "suppressed" (findings an exception hid) and
+// "exceptions" (every exception, expired or not, with its counts) added.
 type Result struct {
 	*plan.Document
-	Findings []policy.Finding `json:"findings"`
+	Findings   []policy.Finding         `json:"findings"`
+	Suppressed []policy.Suppressed      `json:"suppressed"`
+	Exceptions []policy.ExceptionStatus `json:"exceptions"`
 }
 
 // Options select the policies evaluated.
 type Options struct {
 	// PolicyDirs are user policy directories evaluated after the baseline.
 	PolicyDirs []string
+	// Namespaces are packages evaluated besides data.peerctl (--namespace).
+	Namespaces []string
+	// Timeout bounds the evaluation (--policy-timeout); 0 is the default.
+	Timeout time.Duration
+	// ExceptionsFile is the project's policy-exceptions.yaml; "" or a
+	// missing file is no exceptions.
+	ExceptionsFile string
 }
 
 // Run plans cfg offline and evaluates the policies on the plan document, as
 // its JSON form: the same input `peerctl plan --json | opa eval` would see.
 func Run(ctx context.Context, cfg *config.Config, stack string, opts Options) (*Result, error) {
-	engine, err := policy.New(ctx, policy.Options{Dirs: opts.PolicyDirs})
+	var exceptions []policy.Exception
+	if opts.ExceptionsFile != "" {
+		var err error
+		if exceptions, err = policy.LoadExceptions(opts.ExceptionsFile); err != nil {
+			return nil, err
+		}
+	}
+	engine, err := policy.New(ctx, policy.Options{
+		Dirs: opts.PolicyDirs, Namespaces: opts.Namespaces, Timeout: opts.Timeout, Exceptions: exceptions,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -44,14 +64,11 @@ func Run(ctx context.Context, cfg *config.Config, stack string, opts Options) (*
 	if err != nil {
 		return nil, err
 	}
-	findings, err := engine.Evaluate(ctx, input)
+	report, err := engine.Check(ctx, input)
 	if err != nil {
 		return nil, fmt.Errorf("evaluating policies: %w", err)
 	}
-	if findings == nil {
-		findings = []policy.Finding{}
-	}
-	return &Result{Document: doc, Findings: findings}, nil
+	return &Result{Document: doc, Findings: report.Findings, Suppressed: report.Suppressed, Exceptions: report.Exceptions}, nil
 }
 
 // Counts returns the number of deny and warn findings.
@@ -69,23 +86,46 @@ func (r *Result) Counts() (deny, warn int) {
 // WriteJSON writes the plan document with its findings.
 func (r *Result) WriteJSON(w io.Writer) error { return plan.EncodeJSON(w, r) }
 
-// WriteFindings renders the findings for people, after the plan summary.
+// WriteFindings renders the findings for people, after the plan summary,
+// then every finding an exception suppressed and every expired exception:
+// nothing an exception does is out of sight.
 func (r *Result) WriteFindings(w io.Writer) error {
 	deny, warn := r.Counts()
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "\nPolicy: %d deny, %d warn.\n", deny, warn)
+	fmt.Fprintf(&b, "\nPolicy: %d deny, %d warn", deny, warn)
+	if len(r.Exceptions) > 0 {
+		fmt.Fprintf(&b, ", %d suppressed by exceptions", len(r.Suppressed))
+	}
+	b.WriteString(".\n")
 	for _, f := range r.Findings {
-		account := f.Account
-		if account == "" {
-			account = "-"
+		writeFinding(&b, "  ", f)
+	}
+	if len(r.Suppressed) > 0 {
+		fmt.Fprintf(&b, "\nSuppressed by exceptions (%d):\n", len(r.Suppressed))
+		for _, s := range r.Suppressed {
+			writeFinding(&b, "  ", s.Finding)
+			fmt.Fprintf(&b, "      excepted by %s until %s: %s\n", s.Exception, s.Expires, s.Reason)
 		}
-		fmt.Fprintf(&b, "  %-4s %-10s %-10s %s\n", f.Severity, f.Rule, account, f.Message)
-		if f.URN != "" {
-			fmt.Fprintf(&b, "      %s\n", f.URN)
+	}
+	for _, x := range r.Exceptions {
+		if x.Expired {
+			fmt.Fprintf(&b, "\nException %s:%d for %s on %q expired on %s; it no longer suppresses anything (%d finding(s) it matches are reported above).\n",
+				x.File, x.Line, x.Rule, x.Resource, x.Expires, x.Matched)
 		}
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+func writeFinding(b *bytes.Buffer, indent string, f policy.Finding) {
+	account := f.Account
+	if account == "" {
+		account = "-"
+	}
+	fmt.Fprintf(b, "%s%-4s %-10s %-10s %s\n", indent, f.Severity, f.Rule, account, f.Message)
+	if f.URN != "" {
+		fmt.Fprintf(b, "%s    %s\n", indent, f.URN)
+	}
 }
 
 // asJSONValue converts v to the generic form OPA evaluates.

@@ -3,12 +3,16 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/peerctl/peerctl/internal/cmdutil"
 	"github.com/peerctl/peerctl/internal/config"
+	"github.com/peerctl/peerctl/internal/policy"
 	"github.com/peerctl/peerctl/internal/review"
 )
 
@@ -17,23 +21,31 @@ type PlanOptions struct {
 	IO *cmdutil.IOStreams
 	// LoadConfig loads and validates a stack's configuration.
 	LoadConfig func(stack, file string) (*config.Config, error)
+	// ProjectDir finds the project directory, where policy-exceptions.yaml
+	// lives.
+	ProjectDir func() (string, error)
 
-	Stack      string
-	ConfigFile string
-	JSON       bool
-	PolicyDirs []string
+	Stack         string
+	ConfigFile    string
+	JSON          bool
+	PolicyDirs    []string
+	Namespaces    []string
+	PolicyTimeout time.Duration
 }
 
 // NewCmdPlan returns the plan command. runF replaces planRun in tests.
 func NewCmdPlan(f *cmdutil.Factory, runF func(*PlanOptions) error) *cobra.Command {
-	opts := &PlanOptions{IO: f.IO, LoadConfig: f.StackConfig}
+	opts := &PlanOptions{IO: f.IO, LoadConfig: f.StackConfig, ProjectDir: f.ProjectDir}
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Show every resource the stack would create, offline",
 		Long: `Run the real Pulumi program offline, under Pulumi's mock monitor, and print
 every resource it would create, grouped by account and component, then the
 findings of the security baseline (policy/*.rego, evaluated with OPA) and of
-any --policy-dir. Exits with status 4 when there is a deny finding.
+any --policy-dir. Exits with status 4 when there is a deny finding, and 1
+when a policy fails to load or to evaluate (a built-in error, the time limit).
+Exceptions come from policy-exceptions.yaml in the project directory; what
+they suppress is listed, and expired ones suppress nothing.
 
 No AWS credentials, Pulumi CLI or network are needed. Ids in the plan are
 placeholders derived from each resource's URN. Account ids the plan cannot
@@ -42,9 +54,13 @@ and eight digits derived from the name for a profile without account.id.`,
 		Example: `  peerctl plan
   peerctl plan --stack prod --json > plan.json
   peerctl plan --policy-dir ./my-policies
+  peerctl plan --policy-dir ./conftest-policies --namespace main
   ENVIRONMENT_SUFFIX=qa peerctl plan --config examples/assume-role/Pulumi.staging.yaml`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.PolicyTimeout <= 0 {
+				return cmdutil.UsageError(cmd, fmt.Errorf("--policy-timeout must be positive, got %s", opts.PolicyTimeout))
+			}
 			if opts.ConfigFile != "" && !cmd.Flags().Changed("stack") {
 				opts.Stack = cmdutil.StackFromFile(opts.ConfigFile, opts.Stack)
 			}
@@ -58,6 +74,7 @@ and eight digits derived from the name for a profile without account.id.`,
 	cmd.Flags().StringVar(&opts.ConfigFile, "config", "", "read the stack configuration from this file instead (the stack name defaults to the <stack> in Pulumi.<stack>.yaml)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the machine-readable plan document, with its policy findings")
 	cmd.Flags().StringArrayVar(&opts.PolicyDirs, "policy-dir", nil, "also evaluate the Rego policies in this directory (repeatable)")
+	AddPolicyFlags(cmd, &opts.Namespaces, &opts.PolicyTimeout)
 	return cmd
 }
 
@@ -66,7 +83,13 @@ func planRun(opts *PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	result, err := review.Run(context.Background(), cfg, opts.Stack, review.Options{PolicyDirs: opts.PolicyDirs})
+	exceptions, err := exceptionsFile(opts.ProjectDir)
+	if err != nil {
+		return err
+	}
+	result, err := review.Run(context.Background(), cfg, opts.Stack, review.Options{
+		PolicyDirs: opts.PolicyDirs, Namespaces: opts.Namespaces, Timeout: opts.PolicyTimeout, ExceptionsFile: exceptions,
+	})
 	if err != nil {
 		return err
 	}
@@ -82,4 +105,27 @@ func planRun(opts *PlanOptions) error {
 		return fmt.Errorf("the plan has %d deny finding(s) from the policies: %w", deny, cmdutil.ErrPolicyDenied)
 	}
 	return nil
+}
+
+// AddPolicyFlags adds --namespace and --policy-timeout, shared by every
+// command that evaluates policies.
+func AddPolicyFlags(cmd *cobra.Command, namespaces *[]string, timeout *time.Duration) {
+	cmd.Flags().StringArrayVar(namespaces, "namespace", nil, "also evaluate the finding rules of this Rego package, e.g. main for conftest policies (repeatable)")
+	cmd.Flags().DurationVar(timeout, "policy-timeout", policy.DefaultTimeout, "stop evaluating the policies after this long")
+}
+
+// exceptionsFile is policy-exceptions.yaml in the project directory, "" when
+// there is no project directory (--config outside a project).
+func exceptionsFile(projectDir func() (string, error)) (string, error) {
+	if projectDir == nil {
+		return "", nil
+	}
+	dir, err := projectDir()
+	if errors.Is(err, cmdutil.ErrNoProject) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, policy.ExceptionsFile), nil
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/peerctl/peerctl/internal/cmdutil"
 	"github.com/peerctl/peerctl/internal/config"
@@ -242,5 +243,96 @@ func TestBadPolicyFileNamesFileAndLine(t *testing.T) {
 	_, _, err := run(t, dir, nil, "--policy-dir", bad)
 	if err == nil || !strings.Contains(err.Error(), "acme.rego:") {
 		t.Fatalf("error = %v, want it to name the file and line", err)
+	}
+}
+
+func TestPolicyFlags(t *testing.T) {
+	dir := project(t, map[string]string{"dev": "config: {}\n"})
+	conftest := writePolicy(t, `package main
+
+deny contains msg if {
+	some r in input.resources
+	r.type == "aws:ec2/vpc:Vpc"
+	msg := sprintf("%s: no VPCs without approval", [r.name])
+}
+`)
+	failing := writePolicy(t, `package peerctl.acme
+
+deny_acme_003 contains "never" if {
+	some r in input.resources
+	to_number(r.name) > 1
+}
+`)
+	slow := writePolicy(t, `package peerctl.acme
+
+deny_acme_004 contains "never" if {
+	count({[i, j] | some i in numbers.range(1, 100000); some j in numbers.range(1, 100000)}) < 0
+}
+`)
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string
+		wantErr  string
+	}{
+		{"package main needs --namespace", []string{"--policy-dir", conftest}, cmdutil.ExitError, "",
+			"data.main.deny is in package data.main, which peerctl does not evaluate: use a package under data.peerctl, or pass --namespace main"},
+		{"--namespace main", []string{"--policy-dir", conftest, "--namespace", "main"}, cmdutil.ExitPolicy,
+			"deny main.deny  -          trading-vpc: no VPCs without approval", ""},
+		{"a built-in error fails the run", []string{"--policy-dir", failing}, cmdutil.ExitError, "",
+			"acme.rego:5: rule data.peerctl.acme.deny_acme_003: eval_builtin_error: to_number:"},
+		{"--policy-timeout", []string{"--policy-dir", slow, "--policy-timeout", "200ms"}, cmdutil.ExitError, "",
+			"evaluating policies: evaluate policies: stopped after 200ms (--policy-timeout)"},
+		{"--policy-timeout 0", []string{"--policy-timeout", "0s"}, cmdutil.ExitUsage, "", "--policy-timeout must be positive, got 0s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _, err := run(t, dir, nil, tt.args...)
+			if code := cmdutil.ExitCode(err); code != tt.wantCode {
+				t.Fatalf("exit code = %d (%v), want %d", code, err, tt.wantCode)
+			}
+			if tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("error = %v\nwant it to contain %q", err, tt.wantErr)
+			}
+			if !strings.Contains(out, tt.wantOut) {
+				t.Errorf("output lacks %q:\n%s", tt.wantOut, out[max(0, len(out)-600):])
+			}
+		})
+	}
+}
+
+func TestDefaultPolicyTimeoutFlag(t *testing.T) {
+	f, _, _ := testFactory(t, t.TempDir(), nil)
+	var got *PlanOptions
+	cmd := NewCmdPlan(f, func(o *PlanOptions) error { got = o; return nil })
+	cmd.SetArgs(nil)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.PolicyTimeout != 5*time.Second { // docs/policy.md: 5s
+		t.Errorf("--policy-timeout default %s, want 5s", got.PolicyTimeout)
+	}
+}
+
+func TestExceptionsFromTheProjectDirectory(t *testing.T) {
+	dir := project(t, map[string]string{"dev": "config: {}\n"})
+	policies := writePolicy(t, `package peerctl.acme
+
+deny_acme_001 contains {"msg": sprintf("%s: VPCs need change approval", [r.name]), "urn": r.urn} if {
+	some r in input.resources
+	r.type == "aws:ec2/vpc:Vpc"
+}
+`)
+	x := "exceptions:\n  - rule: ACME-001\n    resource: \"*\"\n    reason: approved in CHG-1\n    expires: 2999-01-01\n"
+	if err := os.WriteFile(filepath.Join(dir, "policy-exceptions.yaml"), []byte(x), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, filepath.Join(dir), nil, "--policy-dir", policies)
+	if err != nil {
+		t.Fatalf("plan with every deny excepted: %v", err)
+	}
+	if !strings.Contains(out, "Policy: 0 deny, 0 warn, 2 suppressed by exceptions.") {
+		t.Errorf("output lacks the suppressed count:\n%s", out[max(0, len(out)-600):])
 	}
 }
