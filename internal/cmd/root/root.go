@@ -5,6 +5,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/peerctl/peerctl/internal/cmd/plan"
+	"github.com/peerctl/peerctl/internal/cmd/policy"
 	"github.com/peerctl/peerctl/internal/cmdutil"
 )
 
@@ -28,6 +29,7 @@ credentials, no Pulumi CLI) and shows every resource it would create.`,
 		return cmdutil.UsageError(c, err)
 	})
 	cmd.AddCommand(plan.NewCmdPlan(f, nil))
+	cmd.AddCommand(policy.NewCmdPolicy(f))
 	cmd.AddCommand(deployCommands(f)...)
 	return cmd
 }
