@@ -77,7 +77,7 @@ full_wildcard(a) if regex.match(`^[A-Za-z0-9-]+:\*$`, a)
 # title: No policy allows every action ("*" or "service:*")
 # custom:
 #   rationale: Full-service wildcards grant actions nobody reviewed, including ones AWS adds later; list the actions needed. NotAction in an Allow is the same risk.
-#   reference: CIS AWS Foundations v3.0.0 1.16; IAM User Guide, grant least privilege
+#   reference: CIS AWS Foundations v1.4.0 1.16 (Security Hub IAM.1 - stricter, service wildcards too); IAM User Guide, grant least privilege
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
 deny_iam_001 contains lib.finding(x.r, msg) if {
@@ -112,7 +112,7 @@ write_action(a) if {
 # title: No write action is allowed on every resource ("*")
 # custom:
 #   rationale: A write on "*" reaches every bucket, log group or topic in the account; scope writes to the ARNs the stack creates.
-#   reference: IAM User Guide, grant least privilege; CIS AWS Foundations v3.0.0 1.16
+#   reference: IAM User Guide, grant least privilege; CIS AWS Foundations v1.4.0 1.16 (Security Hub IAM.1)
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
 deny_iam_002 contains lib.finding(x.r, msg) if {

@@ -42,7 +42,7 @@ direction(r) := lib.prop(r, ["type"]) if r.type == "aws:ec2/securityGroupRule:Se
 # title: No security group rule is open to 0.0.0.0/0 or ::/0
 # custom:
 #   rationale: The networks are private; traffic is limited to the peer CIDRs and the gateway endpoints' prefix lists, in both directions.
-#   reference: CIS AWS Foundations v3.0.0 5.2, 5.3 (stricter - every port, both directions); Security Hub EC2.18
+#   reference: CIS AWS Foundations v3.0.0 5.2, 5.3 (stricter - every port, both directions); Security Hub EC2.53, EC2.54, EC2.18
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-18
 deny_net_001 contains lib.finding(r, msg) if {

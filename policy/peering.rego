@@ -159,7 +159,7 @@ tables := lib.of_type("aws:ec2/routeTable:RouteTable")
 # title: Every route table of a peered network routes the peer CIDR through the peering
 # custom:
 #   rationale: Peering carries only what route tables send to it; a table without the route silently drops cross-network traffic from its subnets.
-#   reference: AWS VPC Peering Guide, update route tables; CIS AWS Foundations v3.0.0 5.5
+#   reference: AWS VPC Peering Guide, update route tables; CIS AWS Foundations v3.0.0 5.5 (manual, no Security Hub control)
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-routing.html
 deny_peer_005 contains lib.finding(rt, msg) if {

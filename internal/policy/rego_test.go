@@ -16,9 +16,9 @@ import (
 func TestRegoUnitTests(t *testing.T) {
 	mods := baselineModules(t)
 	ch, err := tester.NewRunner().
-		SetCompiler(ast.NewCompiler().WithDefaultRegoVersion(ast.RegoV1)).
+		SetCompiler(newCompiler()).
 		SetModules(mods).
-		RaiseBuiltinErrors(false).
+		RaiseBuiltinErrors(true).
 		RunTests(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
