@@ -11,13 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
-	"github.com/spf13/cobra"
 
 	"github.com/peerctl/peerctl/internal/cmdutil"
 	"github.com/peerctl/peerctl/internal/config"
@@ -25,23 +23,22 @@ import (
 	"github.com/peerctl/peerctl/internal/deploy/preflight"
 )
 
-// DefaultStack is the stack the commands use without --stack.
-const DefaultStack = "dev"
-
 // PreCheckFunc runs before anything goes to AWS, after the configuration
 // is known to be valid: the lead wires it to "offline plan + policy", which
 // returns an error wrapping cmdutil.ErrPolicyDenied when the policy denies
-// the plan. Any other error stops the command.
-type PreCheckFunc func(ctx context.Context, stack string, policyDirs []string) error
+// the plan. Any other error stops the command. cfg is the stack's validated
+// configuration, from its stack file or --config.
+type PreCheckFunc func(ctx context.Context, stack string, cfg *config.Config, policyDirs []string) error
 
 // Env is what the deploy commands take from outside; tests replace parts.
 type Env struct {
 	IO     *cmdutil.IOStreams
 	Getenv config.LookupEnv
-	// ProjectDir finds the directory holding Pulumi.yaml.
+	// ProjectDir finds the directory holding Pulumi.yaml (without --config).
 	ProjectDir func() (string, error)
-	// StackConfig loads and validates a stack's configuration.
-	StackConfig func(stack string) (*config.Config, error)
+	// StackConfig loads and validates a stack's configuration: from file
+	// when set (--config), else from Pulumi.<stack>.yaml in the project.
+	StackConfig func(stack, file string) (*config.Config, error)
 	// Pulumi finds the Pulumi CLI (DefaultPulumi in production).
 	Pulumi func() (auto.PulumiCommand, error)
 	// Credentials checks every network's credentials (awsauth.NewChecker().Check).
@@ -69,24 +66,12 @@ func NewEnv(f *cmdutil.Factory) Env {
 		IO:          f.IO,
 		Getenv:      f.Getenv,
 		ProjectDir:  f.ProjectDir,
-		StackConfig: func(stack string) (*config.Config, error) { return f.StackConfig(stack, "") },
+		StackConfig: f.StackConfig,
 		Pulumi:      DefaultPulumi,
 		Credentials: awsauth.NewChecker().Check,
 		Preflight:   preflight.NewChecker().Check,
 		CanPrompt:   func() bool { return CanPrompt(f.IO) },
 	}
-}
-
-// Flags are the flags every deploy command has.
-type Flags struct {
-	Stack   string
-	Backend string
-}
-
-// AddFlags registers --stack and --backend.
-func AddFlags(cmd *cobra.Command, fl *Flags) {
-	cmd.Flags().StringVarP(&fl.Stack, "stack", "s", DefaultStack, "stack to operate on (its settings are in Pulumi.<stack>.yaml)")
-	cmd.Flags().StringVar(&fl.Backend, "backend", "", "state backend URL (file://, s3://, https://api.pulumi.com); default $"+EnvBackendURL+", else file://<project>/"+StateDir)
 }
 
 // PolicyMode says what a policy denial does.
@@ -119,8 +104,12 @@ type Needs struct {
 // Session is a stack ready for the engine: configuration valid, CLI found,
 // backend and passphrase settled, credentials checked.
 type Session struct {
-	Env        Env
-	StackName  string
+	Env       Env
+	StackName string
+	// StackFile is the stack's Pulumi.<stack>.yaml (or the --config file).
+	StackFile string
+	// ProjectDir is the directory of the stack file: the default file
+	// backend lives there.
 	ProjectDir string
 	Config     *config.Config
 	Backend    Backend
@@ -129,38 +118,24 @@ type Session struct {
 	PolicyErr error
 	// Identities are who each network's credentials resolved to.
 	Identities []awsauth.Identity
+	// workDir is the Automation API workspace, made by OpenStack.
+	workDir string
 }
 
 // Prepare does, in order, everything that can fail before the engine runs:
-// validate the configuration (as plan does), find the Pulumi CLI, resolve
-// the backend and the passphrase, run the pre-check (offline plan + policy),
-// check the AWS credentials of every network, and run the pre-flight
-// checks of the accounts.
+// validate the configuration (as plan does), run the pre-check (offline
+// plan + policy, so a user without the Pulumi CLI still sees what would be
+// refused), find the Pulumi CLI, resolve the backend and the passphrase,
+// check the AWS credentials of every network, and run the pre-flight checks
+// of the accounts.
 func Prepare(ctx context.Context, env Env, fl Flags, needs Needs) (*Session, error) {
-	if fl.Stack == "" {
-		return nil, usagef("--stack must not be empty")
-	}
-	projectDir, err := env.ProjectDir()
+	target, cfg, err := LoadTarget(env, fl)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := env.StackConfig(fl.Stack)
-	if err != nil {
-		return nil, err
-	}
-	s := &Session{Env: env, StackName: fl.Stack, ProjectDir: projectDir, Config: cfg}
-	if s.Pulumi, err = env.Pulumi(); err != nil {
-		return nil, err
-	}
-	if s.Backend, err = ResolveBackend(fl.Backend, env.Getenv, projectDir); err != nil {
-		return nil, err
-	}
-	stackFile := filepath.Join(projectDir, config.StackFileName(fl.Stack))
-	if err := CheckPassphrase(s.Backend, env.Getenv, stackFile); err != nil {
-		return nil, err
-	}
+	s := &Session{Env: env, StackName: target.Stack, StackFile: target.File, ProjectDir: target.Dir, Config: cfg}
 	if needs.Policy != PolicySkip && needs.PreCheck != nil {
-		err := needs.PreCheck(ctx, fl.Stack, needs.PolicyDirs)
+		err := needs.PreCheck(ctx, target.Stack, cfg, needs.PolicyDirs)
 		switch {
 		case err == nil:
 		case errors.Is(err, cmdutil.ErrPolicyDenied) && needs.Policy == PolicyWarn:
@@ -171,6 +146,15 @@ func Prepare(ctx context.Context, env Env, fl Flags, needs Needs) (*Session, err
 		default:
 			return nil, fmt.Errorf("pre-deployment check: %w", err)
 		}
+	}
+	if s.Pulumi, err = env.Pulumi(); err != nil {
+		return nil, err
+	}
+	if s.Backend, err = ResolveBackend(fl.Backend, env.Getenv, target.Dir); err != nil {
+		return nil, err
+	}
+	if err := CheckPassphrase(s.Backend, env.Getenv, target.File); err != nil {
+		return nil, err
 	}
 	if needs.Credentials && env.Credentials != nil {
 		if s.Identities, err = env.Credentials(ctx, cfg); err != nil {
@@ -200,26 +184,21 @@ func (s *Session) envVars() map[string]string {
 	return vars
 }
 
-// OpenStack opens the stack in the workspace of the project directory, the
-// same program and Pulumi.<stack>.yaml that `pulumi up` uses, without
-// changing the project's selected stack. create makes the stack when it
-// does not exist (preview, up), with the secrets provider its stack file
-// names; without it a missing stack is an error (destroy, refresh, outputs,
-// verify).
+// OpenStack opens the stack in a workspace of its own (see newWorkspace)
+// that runs the program inline, in this process, with the stack file's
+// settings, without changing the project's selected stack. create makes the
+// stack when it does not exist (preview, up), with the secrets provider its
+// stack file names; without it a missing stack is an error (destroy,
+// refresh, outputs, verify). Close removes the workspace.
 func (s *Session) OpenStack(ctx context.Context, create bool) (auto.Stack, error) {
 	if err := s.Backend.Prepare(); err != nil {
 		return auto.Stack{}, err
 	}
-	provider := StackSecretsProvider(filepath.Join(s.ProjectDir, config.StackFileName(s.StackName)))
-	opts := []auto.LocalWorkspaceOption{auto.WorkDir(s.ProjectDir), auto.Pulumi(s.Pulumi), auto.EnvVars(s.envVars())}
-	if provider != "" {
-		opts = append(opts, auto.SecretsProvider(provider))
-	}
-	lw, err := auto.NewLocalWorkspace(ctx, opts...)
+	provider := StackSecretsProvider(s.StackFile)
+	ws, err := s.newWorkspace(ctx, provider)
 	if err != nil {
-		return auto.Stack{}, EngineError(ctx, "open workspace "+s.ProjectDir, s, err)
+		return auto.Stack{}, err
 	}
-	ws := projectWorkspace{Workspace: lw, secretsProvider: provider}
 	st, err := auto.SelectStack(ctx, s.StackName, ws)
 	if errors.Is(err, errNoStack) {
 		if !create {
@@ -244,7 +223,7 @@ func EngineError(ctx context.Context, op string, s *Session, err error) error {
 		return fmt.Errorf("%s: stack %q is locked by another update; if none is running, unlock it with `PULUMI_BACKEND_URL=%s pulumi cancel --stack %s`",
 			op, s.StackName, s.Backend.URL, s.StackName)
 	case auto.IsCompilationError(err):
-		return fmt.Errorf("%s: the Pulumi program in %s does not compile:\n%s", op, s.ProjectDir, tail(err.Error(), 15))
+		return fmt.Errorf("%s: the Pulumi program failed:\n%s", op, tail(err.Error(), 15))
 	}
 	return fmt.Errorf("%s failed:\n%s", op, tail(stderrOf(err), 15))
 }

@@ -50,7 +50,7 @@ func newTestEnv(t *testing.T, env map[string]string) *testEnv {
 			te.steps = append(te.steps, "project")
 			return dir, nil
 		},
-		StackConfig: func(stack string) (*config.Config, error) {
+		StackConfig: func(stack, file string) (*config.Config, error) {
 			te.steps = append(te.steps, "config")
 			return cfg, nil
 		},
@@ -88,13 +88,13 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 			name:      "everything in order",
 			env:       withPassphrase,
 			needs:     Needs{Credentials: true, Policy: PolicyEnforce},
-			wantSteps: "project config pulumi precheck credentials",
+			wantSteps: "project config precheck pulumi credentials",
 		},
 		{
 			name:      "preview and up check the accounts after the credentials",
 			env:       withPassphrase,
 			needs:     Needs{Credentials: true, Preflight: true, Policy: PolicyEnforce},
-			wantSteps: "project config pulumi precheck credentials preflight(1 ids)",
+			wantSteps: "project config precheck pulumi credentials preflight(1 ids)",
 		},
 		{
 			name:  "a pre-flight conflict stops them",
@@ -106,7 +106,7 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 					return &preflight.ConflictError{Conflicts: []preflight.Conflict{{Message: "account 1 (network trading) already has AWS Config recorder \"default\""}}}
 				}
 			},
-			wantSteps: "project config pulumi precheck credentials preflight",
+			wantSteps: "project config precheck pulumi credentials preflight",
 			wantErr:   config.ErrInvalid,
 			wantMsg:   `pre-flight check: account 1 (network trading) already has AWS Config recorder "default"; nothing was changed`,
 		},
@@ -120,7 +120,7 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 					return nil, &awsauth.CredentialsError{Problems: []awsauth.Problem{{Network: "trading", Credentials: "profile a", Reason: "expired"}}}
 				}
 			},
-			wantSteps: "project config pulumi precheck credentials",
+			wantSteps: "project config precheck pulumi credentials",
 			wantErr:   awsauth.ErrCredentials,
 		},
 		{
@@ -134,7 +134,7 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 			env:   withPassphrase,
 			needs: Needs{Credentials: true, Policy: PolicyEnforce},
 			tweak: func(te *testEnv) {
-				te.StackConfig = func(string) (*config.Config, error) {
+				te.StackConfig = func(string, string) (*config.Config, error) {
 					te.steps = append(te.steps, "config")
 					return nil, &config.ValidationError{Problems: []*config.FieldError{{Field: "peerctl:region", Message: "bad"}}}
 				}
@@ -143,7 +143,7 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 			wantErr:   config.ErrInvalid,
 		},
 		{
-			name:  "missing CLI stops before policy and credentials",
+			name:  "missing CLI stops before the credentials, after the policy check",
 			env:   withPassphrase,
 			needs: Needs{Credentials: true, Policy: PolicyEnforce},
 			tweak: func(te *testEnv) {
@@ -152,35 +152,35 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 					return nil, fmt.Errorf("%w\n%s", ErrPulumiNotInstalled, InstallHint)
 				}
 			},
-			wantSteps: "project config pulumi",
+			wantSteps: "project config precheck pulumi",
 			wantErr:   ErrPulumiNotInstalled,
 		},
 		{
-			name:      "missing passphrase stops before policy and credentials",
+			name:      "missing passphrase stops before the credentials",
 			needs:     Needs{Credentials: true, Policy: PolicyEnforce},
-			wantSteps: "project config pulumi",
+			wantSteps: "project config precheck pulumi",
 			wantErr:   ErrNoPassphrase,
 		},
 		{
-			name:      "policy denial stops up",
+			name:      "policy denial stops up before the CLI is looked for",
 			env:       withPassphrase,
-			needs:     Needs{Credentials: true, Policy: PolicyEnforce, PreCheck: func(context.Context, string, []string) error { return denied }},
-			wantSteps: "project config pulumi",
+			needs:     Needs{Credentials: true, Policy: PolicyEnforce, PreCheck: func(context.Context, string, *config.Config, []string) error { return denied }},
+			wantSteps: "project config",
 			wantErr:   cmdutil.ErrPolicyDenied,
 			wantMsg:   "--allow-policy-violations",
 		},
 		{
 			name:      "policy denial is a warning when allowed",
 			env:       withPassphrase,
-			needs:     Needs{Credentials: true, Policy: PolicyWarn, PreCheck: func(context.Context, string, []string) error { return denied }},
+			needs:     Needs{Credentials: true, Policy: PolicyWarn, PreCheck: func(context.Context, string, *config.Config, []string) error { return denied }},
 			wantSteps: "project config pulumi credentials",
 			wantWarn:  "warning: 2 deny findings: policy violations",
 		},
 		{
 			name:      "a failing pre-check is an error even when violations are allowed",
 			env:       withPassphrase,
-			needs:     Needs{Policy: PolicyWarn, PreCheck: func(context.Context, string, []string) error { return errors.New("plan crashed") }},
-			wantSteps: "project config pulumi",
+			needs:     Needs{Policy: PolicyWarn, PreCheck: func(context.Context, string, *config.Config, []string) error { return errors.New("plan crashed") }},
+			wantSteps: "project config",
 			wantMsg:   "pre-deployment check: plan crashed",
 		},
 		{
@@ -193,7 +193,7 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 					return nil, &awsauth.CredentialsError{Problems: []awsauth.Problem{{Network: "analytics", Credentials: "profile b", Reason: "expired"}}}
 				}
 			},
-			wantSteps: "project config pulumi precheck credentials",
+			wantSteps: "project config precheck pulumi credentials",
 			wantErr:   awsauth.ErrCredentials,
 			wantMsg:   `network "analytics" (profile b): expired`,
 		},
@@ -205,7 +205,7 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 				tt.tweak(te)
 			}
 			if tt.needs.Policy != PolicySkip && tt.needs.PreCheck == nil {
-				tt.needs.PreCheck = func(context.Context, string, []string) error {
+				tt.needs.PreCheck = func(context.Context, string, *config.Config, []string) error {
 					te.steps = append(te.steps, "precheck")
 					return nil
 				}
@@ -296,9 +296,23 @@ func TestOpenStack(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// The CLI runs in a workspace of its own holding copies of the
+			// project and stack files, never in the user's directory.
 			calls := te.cli.Calls()
-			if calls[0].Dir != te.dir {
-				t.Errorf("CLI ran in %q, want the project dir %q", calls[0].Dir, te.dir)
+			if calls[0].Dir == te.dir {
+				t.Errorf("CLI ran in the project dir %q", te.dir)
+			}
+			for _, name := range []string{"Pulumi.yaml", "Pulumi.dev.yaml"} {
+				want, _ := os.ReadFile(filepath.Join(te.dir, name))
+				if got, err := os.ReadFile(filepath.Join(calls[0].Dir, name)); err != nil || !bytes.Equal(got, want) {
+					t.Errorf("workspace %s = %q (%v), want a copy of the project's %q", name, got, err, want)
+				}
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(calls[0].Dir); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("workspace %s not removed by Close: %v", calls[0].Dir, err)
 			}
 			wantBackend := "file://" + filepath.ToSlash(filepath.Join(te.dir, StateDir))
 			for key, want := range map[string]string{EnvBackendURL: wantBackend, EnvPassphrase: "pw", "ENVIRONMENT_SUFFIX": "qa"} {
@@ -504,7 +518,7 @@ func TestPrepareHandsPolicyDirsToThePreCheck(t *testing.T) {
 	_, err := Prepare(context.Background(), te.Env, Flags{Stack: "dev"}, Needs{
 		Policy:     PolicyEnforce,
 		PolicyDirs: []string{"acme", "team"},
-		PreCheck: func(_ context.Context, stack string, dirs []string) error {
+		PreCheck: func(_ context.Context, stack string, _ *config.Config, dirs []string) error {
 			gotStack, gotDirs = stack, dirs
 			return nil
 		},

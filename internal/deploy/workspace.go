@@ -17,7 +17,7 @@ var errNoStack = errors.New("no such stack")
 // auto.IsSelectStack404Error matches).
 var noStackPattern = regexp.MustCompile(`no stack named.*found`)
 
-// projectWorkspace is the project's LocalWorkspace, except that it never
+// projectWorkspace is the session's LocalWorkspace, except that it never
 // changes which stack the project has selected: `pulumi stack select` and
 // `pulumi stack init` record the stack in the user's workspace settings
 // (~/.pulumi/workspaces), where a later plain `pulumi destroy` would pick it
@@ -27,6 +27,8 @@ type projectWorkspace struct {
 	auto.Workspace
 	// secretsProvider is given to `pulumi stack init` ("" for the default).
 	secretsProvider string
+	// created runs after `pulumi stack init` (nil: nothing).
+	created func() error
 }
 
 // SelectStack checks that the stack exists, without selecting it: the
@@ -52,6 +54,9 @@ func (w projectWorkspace) CreateStack(ctx context.Context, stackName string) err
 	stdout, stderr, code, err := w.run(ctx, args...)
 	if err != nil {
 		return cliError("failed to create stack", err, stdout, stderr, code)
+	}
+	if w.created != nil {
+		return w.created()
 	}
 	return nil
 }

@@ -4,12 +4,10 @@ package destroy
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/peerctl/peerctl/internal/cmdutil"
-	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/deploy"
 )
 
@@ -65,16 +63,12 @@ func destroyRun(opts *DestroyOptions) error {
 	ctx, stop := deploy.Interruptible(opts.Context)
 	defer stop()
 	// Refuse before any work when no confirmation can be had.
-	stack := opts.Flags.Stack
-	cfg, err := opts.Env.StackConfig(stack)
+	target, cfg, err := deploy.LoadTarget(opts.Env, opts.Flags)
 	if err != nil {
 		return err
 	}
-	projectDir, err := opts.Env.ProjectDir()
-	if err != nil {
-		return err
-	}
-	reasons, err := deploy.ProductionReasons(stack, filepath.Join(projectDir, config.StackFileName(stack)), cfg)
+	stack := target.Stack
+	reasons, err := deploy.ProductionReasons(stack, target.File, cfg)
 	if err != nil {
 		return err
 	}
@@ -94,6 +88,7 @@ func destroyRun(opts *DestroyOptions) error {
 	if err != nil {
 		return err
 	}
+	defer s.Close() // removes the workspace OpenStack makes
 	st, err := s.OpenStack(ctx, false)
 	if err != nil {
 		return err

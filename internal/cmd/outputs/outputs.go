@@ -64,6 +64,7 @@ func outputsRun(opts *OutputsOptions) error {
 	if err != nil {
 		return err
 	}
+	defer s.Close() // removes the workspace OpenStack makes
 	st, err := s.OpenStack(ctx, false)
 	if err != nil {
 		return err

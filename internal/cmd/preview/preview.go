@@ -67,6 +67,7 @@ func previewRun(opts *PreviewOptions) error {
 	if err != nil {
 		return err
 	}
+	defer s.Close() // removes the workspace OpenStack makes
 	st, err := s.OpenStack(ctx, true)
 	if err != nil {
 		return err

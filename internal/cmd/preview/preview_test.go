@@ -18,20 +18,20 @@ import (
 func TestNewCmdPreviewFlags(t *testing.T) {
 	h := cmdtest.New(t, nil)
 	var got *PreviewOptions
-	preCheck := func(context.Context, string, []string) error { return nil }
+	preCheck := func(context.Context, string, *config.Config, []string) error { return nil }
 	cmd := NewCmdPreview(h.Factory(), preCheck, func(o *PreviewOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"--stack", "qa", "--backend", "file:///srv/state", "--allow-policy-violations"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	want := deploy.Flags{Stack: "qa", Backend: "file:///srv/state"}
+	want := deploy.Flags{Stack: "qa", StackSet: true, Backend: "file:///srv/state"}
 	if got.Flags != want || !got.AllowPolicyViolations || got.PreCheck == nil || got.Context == nil {
 		t.Errorf("options = %+v", got)
 	}
 }
 
 func TestPreviewRun(t *testing.T) {
-	denied := func(context.Context, string, []string) error {
+	denied := func(context.Context, string, *config.Config, []string) error {
 		return fmt.Errorf("1 deny finding: %w", cmdutil.ErrPolicyDenied)
 	}
 	tests := []struct {

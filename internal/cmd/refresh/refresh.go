@@ -53,6 +53,7 @@ func refreshRun(opts *RefreshOptions) error {
 	if err != nil {
 		return err
 	}
+	defer s.Close() // removes the workspace OpenStack makes
 	st, err := s.OpenStack(ctx, false)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"github.com/peerctl/peerctl/internal/cmd/up"
 	"github.com/peerctl/peerctl/internal/cmd/verify"
 	"github.com/peerctl/peerctl/internal/cmdutil"
+	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/deploy"
 	"github.com/peerctl/peerctl/internal/review"
 )
@@ -37,11 +38,7 @@ func deployCommands(f *cmdutil.Factory) []*cobra.Command {
 // cmdutil.ErrPolicyDenied (up stops unless --allow-policy-violations;
 // preview warns and exits 4).
 func policyPreCheck(f *cmdutil.Factory) deploy.PreCheckFunc {
-	return func(ctx context.Context, stack string, policyDirs []string) error {
-		cfg, err := f.StackConfig(stack, "")
-		if err != nil {
-			return err
-		}
+	return func(ctx context.Context, stack string, cfg *config.Config, policyDirs []string) error {
 		result, err := review.Run(ctx, cfg, stack, review.Options{PolicyDirs: policyDirs})
 		if err != nil {
 			return err

@@ -85,6 +85,7 @@ func upRun(opts *UpOptions) error {
 	if err != nil {
 		return err
 	}
+	defer s.Close() // removes the workspace OpenStack makes
 	st, err := s.OpenStack(ctx, true)
 	if err != nil {
 		return err

@@ -30,8 +30,10 @@ func TestNewCmdUpFlags(t *testing.T) {
 		{name: "defaults", args: nil, want: UpOptions{Flags: deploy.Flags{Stack: "dev"}}},
 		{name: "all flags", args: []string{"-s", "prod", "--backend", "s3://state/peerctl", "--allow-policy-violations", "--skip-preview",
 			"--policy-dir", "acme", "--policy-dir", "team"},
-			want: UpOptions{Flags: deploy.Flags{Stack: "prod", Backend: "s3://state/peerctl"}, AllowPolicyViolations: true, SkipPreview: true,
+			want: UpOptions{Flags: deploy.Flags{Stack: "prod", StackSet: true, Backend: "s3://state/peerctl"}, AllowPolicyViolations: true, SkipPreview: true,
 				PolicyDirs: []string{"acme", "team"}}},
+		{name: "a stack file anywhere", args: []string{"--config", "/srv/stacks/Pulumi.qa.yaml"},
+			want: UpOptions{Flags: deploy.Flags{Stack: "dev", ConfigFile: "/srv/stacks/Pulumi.qa.yaml"}}},
 		{name: "positional argument", args: []string{"prod"}, wantErr: `up takes no arguments, got ["prod"]`, wantUsage: true},
 		{name: "unknown flag", args: []string{"--yes"}, wantErr: "unknown flag: --yes", wantUsage: true},
 	}
@@ -76,7 +78,7 @@ func newOpts(h *cmdtest.Harness, preCheck deploy.PreCheckFunc) *UpOptions {
 }
 
 func TestUpRun(t *testing.T) {
-	denied := func(context.Context, string, []string) error {
+	denied := func(context.Context, string, *config.Config, []string) error {
 		return fmt.Errorf("policy: 1 deny finding (peering.dns): %w", cmdutil.ErrPolicyDenied)
 	}
 	tests := []struct {

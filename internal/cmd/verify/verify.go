@@ -99,6 +99,13 @@ when AWS has no data yet).`,
 func verifyRun(opts *VerifyOptions) error {
 	ctx, stop := deploy.Interruptible(opts.Context)
 	defer stop()
+	// The stack may be named by the --config file: name it once, for the
+	// messages and the report.
+	target, err := deploy.ResolveTarget(opts.Env, opts.Flags)
+	if err != nil {
+		return err
+	}
+	opts.Flags.Stack = target.Stack
 	cfg, outputs, err := loadOutputs(ctx, opts)
 	if err != nil {
 		return err
@@ -154,7 +161,7 @@ func verifyRun(opts *VerifyOptions) error {
 // file given or from the stack's state through the Automation API.
 func loadOutputs(ctx context.Context, opts *VerifyOptions) (*config.Config, *deploy.Outputs, error) {
 	if opts.OutputsFile != "" {
-		cfg, err := opts.Env.StackConfig(opts.Flags.Stack)
+		_, cfg, err := deploy.LoadTarget(opts.Env, opts.Flags)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -168,6 +175,7 @@ func loadOutputs(ctx context.Context, opts *VerifyOptions) (*config.Config, *dep
 	if err != nil {
 		return nil, nil, err
 	}
+	defer s.Close() // removes the workspace OpenStack makes
 	st, err := s.OpenStack(ctx, false)
 	if err != nil {
 		return nil, nil, err

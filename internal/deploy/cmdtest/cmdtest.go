@@ -89,7 +89,7 @@ func New(t *testing.T, stacks map[string]string) *Harness {
 		IO:          h.IO,
 		Getenv:      f.Getenv,
 		ProjectDir:  f.ProjectDir,
-		StackConfig: func(stack string) (*config.Config, error) { return f.StackConfig(stack, "") },
+		StackConfig: f.StackConfig,
 		Pulumi: func() (auto.PulumiCommand, error) {
 			h.PulumiLookups++
 			if h.PulumiErr != nil {

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// generatedID matches the ids AWS generates (vpc-0a1b..., pcx-...), unique
+// across accounts.
+var generatedID = regexp.MustCompile(`^[a-z]+-[0-9a-f]{8,}$`)
+
+// The AWS rules peerctl's program and its ordering depend on, enforced the
+// way AWS enforces them: as errors of the call that breaks them.
+
+const (
+	typeConnection = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"
+	typeAccepter   = "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter"
+	typeOptions    = "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions"
+	typeRoute      = "aws:ec2/route:Route"
+	typeRecorder   = "aws:cfg/recorder:Recorder"
+	typeChannel    = "aws:cfg/deliveryChannel:DeliveryChannel"
+)
+
+// bucketTypes are the S3 bucket resources: bucket names are global.
+var bucketTypes = map[string]bool{"aws:s3/bucketV2:BucketV2": true, "aws:s3/bucket:Bucket": true}
+
+// onePerRegion are the resources an account can have only one of per
+// region: AWS Config's recorder and delivery channel.
+var onePerRegion = map[string]string{
+	typeRecorder: "MaxNumberOfConfigurationRecordersExceededException",
+	typeChannel:  "MaxNumberOfDeliveryChannelsExceededException",
+}
+
+// check returns the error AWS would give op, or nil.
+func check(st *state, op string, e entry) error {
+	switch op {
+	case opCreate, opUpdate:
+		if err := checkAccepted(st, e); err != nil {
+			return err
+		}
+	}
+	if op == opCreate {
+		if bucketTypes[e.Type] {
+			for _, other := range sorted(st) {
+				if bucketTypes[other.Type] && other.ID == e.ID {
+					return fmt.Errorf("creating S3 bucket %s: BucketAlreadyExists: the bucket name is already taken (by %s in account %s); bucket names are unique across all AWS accounts",
+						e.ID, other.URN, other.Account)
+				}
+			}
+		}
+		if code, ok := onePerRegion[e.Type]; ok {
+			for _, other := range sorted(st) {
+				if other.Type == e.Type && other.Account == e.Account && other.Region == e.Region {
+					return fmt.Errorf("creating %s %s: %s: account %s already has one in %s (%s)", e.Type, e.ID, code, e.Account, e.Region, other.URN)
+				}
+			}
+		}
+	}
+	if op == opDelete {
+		return checkNoDependents(st, e)
+	}
+	return nil
+}
+
+// checkAccepted refuses peering options and routes through a peering
+// connection that its accepter has not accepted yet (AWS:
+// OperationNotPermitted / InvalidStateTransition on a pending-acceptance
+// connection).
+func checkAccepted(st *state, e entry) error {
+	pcx, _ := e.Outputs["vpcPeeringConnectionId"].(string)
+	if pcx == "" || (e.Type != typeOptions && e.Type != typeRoute) {
+		return nil
+	}
+	if st.Accepted[pcx] || activeAtCreation(st, pcx) {
+		return nil
+	}
+	return fmt.Errorf("%s %s: OperationNotPermitted: peering connection %s is not active (pending-acceptance); it must be accepted first",
+		e.Type, e.URN, pcx)
+}
+
+// activeAtCreation: a connection requested with autoAccept (same account
+// and region) is active at once.
+func activeAtCreation(st *state, pcx string) bool {
+	for _, r := range st.Resources {
+		if r.Type == typeConnection && r.ID == pcx && r.Outputs["acceptStatus"] == "active" {
+			return true
+		}
+	}
+	return false
+}
+
+// checkNoDependents refuses to delete a resource that another existing
+// resource still refers to, by id or ARN (AWS: DependencyViolation), so
+// the engine must delete dependents first.
+func checkNoDependents(st *state, e entry) error {
+	arn, _ := e.Outputs["arn"].(string)
+	var users []string
+	for _, other := range sorted(st) {
+		if other.URN == e.URN || (other.ID == e.ID && other.Account == e.Account) {
+			continue // the same AWS object (a recorder and its status)
+		}
+		// A name (Config rule, log group) means something only in its own
+		// account; generated ids (vpc-, pcx-) and ARNs are unique across
+		// accounts, and the accepter's account refers to the requester's
+		// peering connection by id.
+		id := e.ID
+		if other.Account != e.Account && !generatedID.MatchString(id) {
+			id = ""
+		}
+		if refers(other.Outputs, id, arn) {
+			users = append(users, other.URN)
+		}
+	}
+	if len(users) == 0 {
+		return nil
+	}
+	return fmt.Errorf("deleting %s %s: DependencyViolation: still used by %s", e.Type, e.ID, strings.Join(users, ", "))
+}
+
+// refers reports whether any value in props (JSON documents included, tags
+// excluded) is id or arn, or a sub-resource of arn ("arn/...", "arn:*").
+func refers(props map[string]any, id, arn string) bool {
+	for k, v := range props {
+		if k == "tags" || k == "tagsAll" {
+			continue
+		}
+		if refersValue(v, id, arn) {
+			return true
+		}
+	}
+	return false
+}
+
+func refersValue(v any, id, arn string) bool {
+	switch t := v.(type) {
+	case string:
+		if (id != "" && t == id) || (arn != "" && (t == arn || strings.HasPrefix(t, arn+"/") || strings.HasPrefix(t, arn+":"))) {
+			return true
+		}
+		if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+			var doc any
+			if json.Unmarshal([]byte(t), &doc) == nil {
+				return refersValue(doc, id, arn)
+			}
+		}
+	case []any:
+		for _, x := range t {
+			if refersValue(x, id, arn) {
+				return true
+			}
+		}
+	case map[string]any:
+		return refers(t, id, arn)
+	}
+	return false
+}
+
+// change makes a checked operation.
+func change(st *state, op string, e entry) {
+	switch op {
+	case opCreate, opUpdate:
+		c := e
+		st.Resources[e.URN] = &c
+		if e.Type == typeAccepter {
+			st.Accepted[e.ID] = true
+		}
+	case opDelete:
+		delete(st.Resources, e.URN)
+	}
+}
+
+// sorted lists the world's resources by URN, so errors name them in a
+// stable order.
+func sorted(st *state) []*entry {
+	out := make([]*entry, 0, len(st.Resources))
+	for _, r := range st.Resources {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
+	return out
+}
