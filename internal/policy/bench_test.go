@@ -58,3 +58,26 @@ func TestMeshPlan(t *testing.T) {
 		t.Errorf("findings on the mesh:%s", describe(fs))
 	}
 }
+
+// BenchmarkRules evaluates each baseline rule alone on the 8-network mesh,
+// to find the slowest and hungriest one (docs/policy.md, Limits):
+//
+//	go test ./internal/policy -run '^$' -bench 'Rules' -benchmem
+func BenchmarkRules(b *testing.B) {
+	e := baselineEngine(b)
+	d := withObservability(meshPlan(b, 8))
+	for _, r := range e.Rules() {
+		eval, err := e.RuleEvaluator(context.Background(), r.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(r.ID, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := eval(context.Background(), d); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
