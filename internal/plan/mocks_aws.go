@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/peerctl/peerctl/internal/netplan"
+	"github.com/peerctl/peerctl/internal/regions"
 )
 
 // This file is the AWS side of the mock monitor: the ids, ARNs and computed
@@ -105,24 +106,24 @@ func (m *Mocks) computed(rec *record, state resource.PropertyMap) string {
 
 // arnFormats are the ARN shapes of resource types whose ARN other resources
 // reference (policies, alarm actions, flow-log destinations). Verbs: region,
-// account, id.
+// account, id, partition.
 var arnFormats = map[string]string{
-	"aws:s3/bucketV2:BucketV2":               "arn:aws:s3:::%[3]s",
-	"aws:s3/bucket:Bucket":                   "arn:aws:s3:::%[3]s",
-	"aws:cloudwatch/logGroup:LogGroup":       "arn:aws:logs:%[1]s:%[2]s:log-group:%[3]s",
-	"aws:iam/role:Role":                      "arn:aws:iam::%[2]s:role/%[3]s",
-	"aws:iam/policy:Policy":                  "arn:aws:iam::%[2]s:policy/%[3]s",
-	"aws:sns/topic:Topic":                    "arn:aws:sns:%[1]s:%[2]s:%[3]s",
-	"aws:kms/key:Key":                        "arn:aws:kms:%[1]s:%[2]s:key/%[3]s",
-	"aws:cloudwatch/metricAlarm:MetricAlarm": "arn:aws:cloudwatch:%[1]s:%[2]s:alarm:%[3]s",
-	"aws:cloudwatch/dashboard:Dashboard":     "arn:aws:cloudwatch::%[2]s:dashboard/%[3]s",
-	"aws:oam/sink:Sink":                      "arn:aws:oam:%[1]s:%[2]s:sink/%[3]s",
-	"aws:oam/link:Link":                      "arn:aws:oam:%[1]s:%[2]s:link/%[3]s",
-	"aws:cfg/rule:Rule":                      "arn:aws:config:%[1]s:%[2]s:config-rule/%[3]s",
-	"aws:ec2/vpc:Vpc":                        "arn:aws:ec2:%[1]s:%[2]s:vpc/%[3]s",
-	"aws:ec2/subnet:Subnet":                  "arn:aws:ec2:%[1]s:%[2]s:subnet/%[3]s",
-	"aws:ec2/securityGroup:SecurityGroup":    "arn:aws:ec2:%[1]s:%[2]s:security-group/%[3]s",
-	"aws:ec2/flowLog:FlowLog":                "arn:aws:ec2:%[1]s:%[2]s:vpc-flow-log/%[3]s",
+	"aws:s3/bucketV2:BucketV2":               "arn:%[4]s:s3:::%[3]s",
+	"aws:s3/bucket:Bucket":                   "arn:%[4]s:s3:::%[3]s",
+	"aws:cloudwatch/logGroup:LogGroup":       "arn:%[4]s:logs:%[1]s:%[2]s:log-group:%[3]s",
+	"aws:iam/role:Role":                      "arn:%[4]s:iam::%[2]s:role/%[3]s",
+	"aws:iam/policy:Policy":                  "arn:%[4]s:iam::%[2]s:policy/%[3]s",
+	"aws:sns/topic:Topic":                    "arn:%[4]s:sns:%[1]s:%[2]s:%[3]s",
+	"aws:kms/key:Key":                        "arn:%[4]s:kms:%[1]s:%[2]s:key/%[3]s",
+	"aws:cloudwatch/metricAlarm:MetricAlarm": "arn:%[4]s:cloudwatch:%[1]s:%[2]s:alarm:%[3]s",
+	"aws:cloudwatch/dashboard:Dashboard":     "arn:%[4]s:cloudwatch::%[2]s:dashboard/%[3]s",
+	"aws:oam/sink:Sink":                      "arn:%[4]s:oam:%[1]s:%[2]s:sink/%[3]s",
+	"aws:oam/link:Link":                      "arn:%[4]s:oam:%[1]s:%[2]s:link/%[3]s",
+	"aws:cfg/rule:Rule":                      "arn:%[4]s:config:%[1]s:%[2]s:config-rule/%[3]s",
+	"aws:ec2/vpc:Vpc":                        "arn:%[4]s:ec2:%[1]s:%[2]s:vpc/%[3]s",
+	"aws:ec2/subnet:Subnet":                  "arn:%[4]s:ec2:%[1]s:%[2]s:subnet/%[3]s",
+	"aws:ec2/securityGroup:SecurityGroup":    "arn:%[4]s:ec2:%[1]s:%[2]s:security-group/%[3]s",
+	"aws:ec2/flowLog:FlowLog":                "arn:%[4]s:ec2:%[1]s:%[2]s:vpc-flow-log/%[3]s",
 }
 
 // arn returns the ARN AWS would assign, or "" for types without one here.
@@ -134,13 +135,18 @@ func (m *Mocks) arn(rec *record, id string) string {
 	m.mu.Lock()
 	provider := m.providers[rec.provider]
 	m.mu.Unlock()
-	region := ""
+	region := regionOf(provider)
+	return fmt.Sprintf(format, region, accountOf(provider), id, regions.Partition(region))
+}
+
+// regionOf is the region a provider is configured for, "" if none.
+func regionOf(provider *record) string {
 	if provider != nil {
 		if v, ok := provider.inputs["region"]; ok && v.IsString() {
-			region = v.StringValue()
+			return v.StringValue()
 		}
 	}
-	return fmt.Sprintf(format, region, accountOf(provider), id)
+	return ""
 }
 
 // Call answers the data-source invokes the program makes.
@@ -148,24 +154,19 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.mu.Lock()
 	provider := m.providers[providerURN(args.Provider)]
 	m.mu.Unlock()
-	region, regionName := "", ""
-	if provider != nil {
-		if v, ok := provider.inputs["region"]; ok && v.IsString() {
-			regionName = v.StringValue()
-			region = netplan.RegionCode(regionName)
-		}
-	}
+	regionName := regionOf(provider)
+	partition := regions.PartitionOf(regionName)
 	switch args.Token {
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		account := accountOf(provider)
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"accountId": account,
-			"arn":       fmt.Sprintf("arn:aws:sts::%s:assumed-role/peerctl/offline-plan", account),
+			"arn":       fmt.Sprintf("arn:%s:sts::%s:assumed-role/peerctl/offline-plan", partition.ID, account),
 			"id":        account,
 			"userId":    "AROAOFFLINEPLAN:peerctl",
 		}), nil
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
-		ids, names := offlineZones(regionName, region)
+		ids, names := offlineZones(regionName)
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": regionName, "zoneIds": ids, "names": names, "groupNames": names,
 		}), nil
@@ -173,7 +174,7 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return resource.NewPropertyMapFromMap(map[string]any{"id": regionName, "name": regionName}), nil
 	case "aws:index/getPartition:getPartition":
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com",
+			"id": partition.ID, "partition": partition.ID, "dnsSuffix": partition.DNSSuffix,
 		}), nil
 	}
 	return nil, fmt.Errorf("the offline plan has no answer for %s; add it to internal/plan/mocks.go", args.Token)
@@ -200,17 +201,22 @@ func accountOf(provider *record) string {
 	return UnknownAccountID
 }
 
-// offlineZones lists the zones the offline plan assumes a region has: six in
-// us-east-1, three elsewhere. Names are per-account aliases; IDs are what
-// peerctl places subnets by.
-func offlineZones(region, code string) (ids, names []string) {
-	count := 3
-	if region == "us-east-1" {
-		count = 6
+// offlineZones lists the zones the offline plan assumes a region has: the
+// AZ IDs of the region table (six in us-east-1, four in us-west-2...), or,
+// for a region the table has none for, three derived from its name. An
+// account may be offered fewer; the pre-flight check asks AWS before a
+// deploy. Names are per-account aliases (us-east-1a); IDs are what peerctl
+// places subnets by.
+func offlineZones(region string) (ids, names []string) {
+	if r, ok := regions.Region(region); ok && len(r.AZIDs) > 0 {
+		ids = r.AZIDs
+	} else {
+		for i := 1; i <= 3; i++ {
+			ids = append(ids, fmt.Sprintf("%s-az%d", netplan.RegionCode(region), i))
+		}
 	}
-	for i := 1; i <= count; i++ {
-		ids = append(ids, fmt.Sprintf("%s-az%d", code, i))
-		names = append(names, fmt.Sprintf("%s%c", region, 'a'+i-1))
+	for i := range ids {
+		names = append(names, fmt.Sprintf("%s%c", region, 'a'+i))
 	}
 	return ids, names
 }
