@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -74,24 +75,58 @@ func (f *Factory) ProjectDir() (string, error) {
 }
 
 // StackConfig loads and validates a stack's configuration: from file when
-// set, otherwise from Pulumi.<stack>.yaml in the project directory.
+// set, otherwise from Pulumi.<stack>.yaml in the project directory. The
+// stack name must be one Pulumi accepts, which also keeps the file it names
+// inside the project directory (--stack ../../etc/x reads nothing).
 func (f *Factory) StackConfig(stack, file string) (*config.Config, error) {
+	if err := ValidateStackName(stack); err != nil {
+		return nil, err
+	}
 	if file == "" {
 		dir, err := f.ProjectDir()
 		if err != nil {
 			return nil, err
 		}
 		file = filepath.Join(dir, config.StackFileName(stack))
+		if filepath.Dir(file) != filepath.Clean(dir) {
+			return nil, stackNameError(stack, "would name a file outside the project directory")
+		}
 		if _, err := os.Stat(file); err != nil {
 			return nil, fmt.Errorf("stack %q has no %s in %s (stacks here: %s): %w",
 				stack, config.StackFileName(stack), dir, strings.Join(Stacks(dir), ", "), config.ErrStackFileNotFound)
 		}
 	}
-	raw, err := config.LoadStackFile(file)
-	if err != nil {
-		return nil, err
+	return config.LoadStack(file, f.Getenv)
+}
+
+// Pulumi's rule for stack names (tokens.ParseStackName in the Pulumi Go SDK,
+// sdk/go/common/tokens/stack_name.go): letters, digits, hyphens, underscores
+// and periods, 1 to 100 characters.
+var stackNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+
+// MaxStackNameLength is the longest stack name Pulumi accepts.
+const MaxStackNameLength = 100
+
+// ValidateStackName refuses a stack name Pulumi would refuse, before any file
+// is read: the name picks Pulumi.<stack>.yaml, so it must not be a path.
+// The error is a configuration error (exit status 3).
+func ValidateStackName(name string) error {
+	parts := strings.Split(name, "/")
+	switch {
+	case name == "":
+		return stackNameError(name, "is empty; name a stack such as dev")
+	case len(name) > MaxStackNameLength:
+		return stackNameError(name, fmt.Sprintf("is longer than %d characters, the most Pulumi allows", MaxStackNameLength))
+	case len(parts) == 3 && !slices.ContainsFunc(parts, func(p string) bool { return !stackNamePattern.MatchString(p) || p == ".." || p == "." }):
+		return stackNameError(name, fmt.Sprintf("is a fully qualified name (organization/project/stack); give the stack name only (%s), whose file is %s", parts[2], config.StackFileName(parts[2])))
+	case !stackNamePattern.MatchString(name):
+		return stackNameError(name, "may only contain letters, digits, hyphens, underscores and periods (Pulumi's rule for stack names); it names the file Pulumi.<stack>.yaml in the project directory")
 	}
-	return config.Parse(raw, f.Getenv)
+	return nil
+}
+
+func stackNameError(name, message string) error {
+	return &config.ValidationError{Problems: []*config.FieldError{{Field: "stack name", Value: name, Message: message}}}
 }
 
 // Stacks lists the stacks that have a Pulumi.<stack>.yaml in dir.

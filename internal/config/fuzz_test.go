@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -16,9 +17,9 @@ import (
 )
 
 // FuzzParse feeds arbitrary stack files through the whole config path. It
-// must never panic, must fail only with a *ValidationError (or a YAML error
-// from ParseStackYAML), and whatever it accepts must satisfy the invariants
-// the stack program relies on.
+// must never panic, must fail only with a *ValidationError (exit status 3)
+// whose every problem says what is wrong in a user's words, and whatever it
+// accepts must satisfy the invariants the stack program relies on.
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"../../Pulumi.dev.yaml", "../../Pulumi.prod.yaml"} {
 		if data, err := os.ReadFile(name); err == nil {
@@ -29,21 +30,57 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(configtest.MeshYAML(4)))
 	f.Add([]byte("config:\n  peerctl:networks: [{name: a, cidr: 10.0.0.0/24, costCenter: x, azCount: 6}]\n"))
 	f.Add([]byte("config:\n  peerctl:quotas: {naclRulesPerDirection: 40}\n  peerctl:tags: {Team: core}\n"))
+	// Shapes the strict reader refuses, so the fuzzer starts next to them.
+	f.Add([]byte("conifg:\n  peerctl:region: us-west-2\n---\nconfig: {}\n"))
+	f.Add([]byte(twoNets(", account: {id: 0x19debd01c7}, CIDR: x, azCount: 1_0")))
+	f.Add([]byte(twoNets(", account: {id: 1.11111111111e+11}, azs: [], costCenter: 2024-01-01")))
+	f.Add([]byte("config:\n  peerctl:networks:\n    - &a {name: a, cidr: 10.0.0.0/16, costCenter: c}\n    - <<: *a\n      name: b\n  peerctl:flowLogs:\n"))
+	f.Add([]byte("config:\n  peerctl:alarms: {emails: [\"Ops <ops@example.com>\", x], kmsKeyArn: \"arn:aws:kms:eu-west-1:111111111111:key/a\", peerTrafficBytes: 0}\n"))
+	f.Add([]byte("config:\n  peerctl:region: [a]\n  region: b\n  peerctl:tags: {a: [1], b: {c: d}}\n"))
+	f.Add([]byte("config:\n  peerctl:region: us-east-1\n\tx: 1\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		raw, err := ParseStackYAML(data)
 		if err != nil {
+			checkUserWords(t, data, err)
 			return
 		}
 		c, err := Parse(raw, env(nil))
 		if err != nil {
-			var verr *ValidationError
-			if !errors.As(err, &verr) || len(verr.Problems) == 0 {
-				t.Fatalf("Parse failed without a ValidationError: %v", err)
+			checkUserWords(t, data, err)
+			// The same file read with lines fails the same way.
+			if _, lerr := ParseStack(data, env(nil)); lerr == nil {
+				t.Fatalf("ParseStack accepted what Parse refused: %v", err)
 			}
 			return
 		}
 		checkInvariants(t, c)
 	})
+}
+
+// goSpeak matches words a user should never read in a configuration
+// error: Go type names, encoding package names and their grammar slips.
+var goSpeak = regexp.MustCompile(`(?i)map\[|\[\]|interface ?\{|yaml\.|json|struct|u?int(8|16|32|64)\b|float(32|64)|reflect|unmarshal|go value|\bgot an? |\ban? (object|array|int|float|bool)\b|!!(map|seq|str|int|float|bool|null)\b|%!|\bnil\b`)
+
+// checkUserWords asserts that err is a configuration error (exit status 3)
+// and that no problem speaks Go. A match that is in the input itself is the
+// user's own text, quoted back, and allowed.
+func checkUserWords(t *testing.T, data []byte, err error) {
+	t.Helper()
+	var verr *ValidationError
+	if !errors.As(err, &verr) || !errors.Is(err, ErrInvalid) || len(verr.Problems) == 0 {
+		t.Fatalf("failed without a ValidationError: %T %v", err, err)
+	}
+	lower := strings.ToLower(string(data))
+	for _, p := range verr.Problems {
+		if p.Field == "" || p.Message == "" {
+			t.Fatalf("problem without field or message: %#v", p)
+		}
+		for _, m := range goSpeak.FindAllString(p.Error(), -1) {
+			if !strings.Contains(lower, strings.ToLower(m)) {
+				t.Fatalf("message speaks Go (%q): %s", m, p.Error())
+			}
+		}
+	}
 }
 
 // checkInvariants asserts what every accepted configuration guarantees.

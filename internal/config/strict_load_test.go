@@ -48,6 +48,10 @@ func TestStrictStackFile(t *testing.T) {
 		{"settings without config:", "peerctl:region: us-west-2\n", []string{
 			"line 1: peerctl:region: is outside the config: section; indent it under config:",
 			missingConfig}},
+		{"near misses of Pulumi's keys", "secretsProvider: passphrase\nsecrets: x\nenvironments: [a]\nconfig: {}\n", []string{
+			"line 1: secretsProvider: is not a key of a Pulumi stack file (config, secretsprovider, encryptedkey, encryptionsalt, environment)",
+			"line 2: secrets: is not a key of a Pulumi stack file (config, secretsprovider, encryptedkey, encryptionsalt, environment)",
+			"line 3: environments: is not a key of a Pulumi stack file (config, secretsprovider, encryptedkey, encryptionsalt, environment)"}},
 		{"only Pulumi's keys", "encryptionsalt: v1:abc\n", []string{missingConfig}},
 		{"empty file", "", []string{
 			"line 1: stack file: is empty; peerctl reads its settings from a config: section (write config: {} for the default stack)"}},
