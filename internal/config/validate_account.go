@@ -1,15 +1,36 @@
 package config
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/peerctl/peerctl/internal/iamdoc"
 )
 
 var (
-	accountIDPattern   = regexp.MustCompile(`^[0-9]{12}$`)
-	roleARNPattern     = regexp.MustCompile(`^arn:aws(?:-[a-z]+)*:iam::([0-9]{12}):role/[\w+=,.@/-]{1,512}$`)
+	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+	// roleARNPattern is the shape of a role ARN; group 1 is the account.
+	// The path and name after role/ are checked by roleARNProblem.
+	roleARNPattern     = regexp.MustCompile(`^arn:aws(?:-[a-z]+)*:iam::([0-9]{12}):role/(.+)$`)
 	sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]{2,}$`)
+	// IAM's rules for a role name and a path (IAM API reference, CreateRole:
+	// RoleName [\w+=,.@-]+ of 1-64; Path (\u002F)|(\u002F[\u0021-\u007E]+\u002F)
+	// of 1-512).
+	iamRoleNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+	iamPathPattern     = regexp.MustCompile(`^(/|/[\x21-\x7E]+/)$`)
+)
+
+// IAM limits (IAM User Guide, "IAM and AWS STS quotas": name and path
+// lengths).
+const (
+	maxIAMRoleName = 64
+	maxIAMPath     = 512
+	// S3 bucket names are 3-63 characters (S3 User Guide, bucket naming rules).
+	maxBucketName = 63
 )
 
 // profileMaxLength bounds an AWS CLI profile name.
@@ -26,14 +47,16 @@ func validateAccount(field string, a Account, p *problems) {
 	if a.Profile != "" && a.RoleARN != "" {
 		p.add(field, "", "sets both profile %q and roleArn %q; choose one", a.Profile, a.RoleARN)
 	}
-	if len(a.Profile) > profileMaxLength || strings.ContainsAny(a.Profile, " \t\n[]") {
-		p.add(field+".profile", a.Profile, "is not a valid AWS profile name")
+	if !validProfileName(a.Profile) {
+		p.add(field+".profile", a.Profile, "is not a valid AWS profile name (at most %d characters, without spaces, brackets or control characters: it names a [profile ...] section of the AWS config file)", profileMaxLength)
 	}
 	if a.RoleARN != "" {
 		m := roleARNPattern.FindStringSubmatch(a.RoleARN)
 		switch {
 		case m == nil:
 			p.add(field+".roleArn", a.RoleARN, "is not an IAM role ARN like arn:aws:iam::111111111111:role/peerctl-deployer")
+		case roleARNProblem(m[2]) != "":
+			p.add(field+".roleArn", a.RoleARN, "%s", roleARNProblem(m[2]))
 		case a.ID != "" && m[1] != a.ID:
 			p.add(field+".roleArn", a.RoleARN, "is in account %s, but %s.id says %s", m[1], field, a.ID)
 		}
@@ -49,6 +72,160 @@ func validateAccount(field string, a Account, p *problems) {
 	}
 }
 
+// validProfileName: the name goes into the AWS config file as
+// [profile <name>], so whitespace and brackets would make another section.
+func validProfileName(s string) bool {
+	if utf8.RuneCountInString(s) > profileMaxLength {
+		return false
+	}
+	return !strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '[' || r == ']' || r == utf8.RuneError
+	})
+}
+
+// roleARNProblem checks what follows "role/" in a role ARN: an optional IAM
+// path and the role name.
+func roleARNProblem(pathAndName string) string {
+	path, name := "/", pathAndName
+	if i := strings.LastIndex(pathAndName, "/"); i >= 0 {
+		path, name = "/"+pathAndName[:i+1], pathAndName[i+1:]
+	}
+	if !iamRoleNamePattern.MatchString(name) {
+		return fmt.Sprintf("has role name %q (%d characters); IAM role names are 1-%d letters, digits or _+=,.@- characters",
+			name, utf8.RuneCountInString(name), maxIAMRoleName)
+	}
+	if len(path) > maxIAMPath || !iamPathPattern.MatchString(path) {
+		return fmt.Sprintf("has path %q; an IAM path is / or /segments/ of printable ASCII characters without spaces, at most %d characters",
+			path, maxIAMPath)
+	}
+	return ""
+}
+
 // validateAccountSet checks what involves the accounts of more than one
-// network.
-func validateAccountSet(field string, nets []Network, p *problems) {}
+// network: one set of credentials reaches one account, so two networks on
+// the same profile (or both on the default credentials) cannot be in two
+// accounts. (Two networks on one role ARN cannot either, but the ARN holds
+// the account, which validateAccount already compares with account.id.)
+func validateAccountSet(field string, nets []Network, p *problems) {
+	for i, n := range nets {
+		a := n.Account
+		if a.RoleARN != "" || !accountIDPattern.MatchString(a.ID) {
+			continue
+		}
+		for j := range i {
+			b := nets[j].Account
+			if b.RoleARN != "" || !accountIDPattern.MatchString(b.ID) || a.Profile != b.Profile || a.ID == b.ID {
+				continue
+			}
+			p.add(fmt.Sprintf("%s[%d].account.id", field, i), a.ID,
+				"contradicts %s[%d].account.id %s: both networks use %s, and one set of credentials reaches one account",
+				field, j, b.ID, a.Credentials())
+			break
+		}
+	}
+}
+
+// accountGroups partitions the networks (by index, in configuration order)
+// into the accounts they are provably in: the same expected account id, or
+// the same credentials. Networks whose account is unknown and whose
+// credentials differ count as different accounts: offline, nothing says
+// otherwise.
+func accountGroups(nets []Network) [][]int {
+	// Union-find; a set's root is its lowest index, so groups come out in
+	// configuration order.
+	root := make([]int, len(nets))
+	find := func(i int) int {
+		for root[i] != i {
+			i = root[i]
+		}
+		return i
+	}
+	for i := range nets {
+		root[i] = i
+		for j := range i {
+			if provablySameAccount(nets[i].Account, nets[j].Account) {
+				ri, rj := find(i), find(j)
+				root[max(ri, rj)] = min(ri, rj)
+			}
+		}
+	}
+	var out [][]int
+	index := map[int]int{}
+	for i := range nets {
+		r := find(i)
+		k, ok := index[r]
+		if !ok {
+			k = len(out)
+			index[r] = k
+			out = append(out, nil)
+		}
+		out[k] = append(out[k], i)
+	}
+	return out
+}
+
+func provablySameAccount(a, b Account) bool {
+	if id := a.ExpectedID(); id != "" && id == b.ExpectedID() {
+		return true
+	}
+	return a.Profile == b.Profile && a.RoleARN == b.RoleARN
+}
+
+// accountLabel names the account of a group of networks for messages.
+func accountLabel(nets []Network, group []int) string {
+	for _, i := range group {
+		if id := nets[i].Account.ExpectedID(); id != "" {
+			return "account " + id
+		}
+	}
+	a := nets[group[0]].Account
+	if a.Profile != "" {
+		return "the account of profile " + a.Profile
+	}
+	return "the account of the default credentials"
+}
+
+// validateStackLimits checks the limits that depend on more than one
+// setting: the role ARNs' partition against the region's, and the names
+// peerctl generates from network names and the environment against IAM's
+// and S3's length limits.
+func validateStackLimits(c *Config, p *problems) {
+	partition := iamdoc.Partition(c.Region)
+	for i, n := range c.Networks {
+		field := fmt.Sprintf("%s:networks[%d]", Namespace, i)
+		if arn := n.Account.RoleARN; arn != "" {
+			if got := strings.SplitN(arn, ":", 3)[1]; got != partition {
+				p.add(field+".account.roleArn", arn, "is in partition %s, but region %s is in partition %s; a role can only be assumed for its own partition",
+					got, c.Region, partition)
+			}
+		}
+		for _, role := range generatedRoleNames(n.Name, c.Environment) {
+			if len(role) > maxIAMRoleName {
+				p.add(field+".name", n.Name, "makes the IAM role name %q (%d characters), over the %d IAM allows; shorten the network name or the environment",
+					role, len(role), maxIAMRoleName)
+			}
+		}
+		for _, bucket := range generatedBucketNames(n.Name, c.Environment) {
+			if len(bucket) > maxBucketName {
+				p.add(field+".name", n.Name, "makes the S3 bucket name %q (%d characters with the account id), over the %d S3 allows; shorten the network name or the environment",
+					bucket, len(bucket), maxBucketName)
+			}
+		}
+	}
+}
+
+// generatedRoleNames are the IAM roles named after a network: its flow-log
+// role (internal/observability) and, when it names its account's group,
+// the AWS Config recorder role (internal/compliance). Kept in step with
+// those packages by a test that plans the longest names config allows.
+func generatedRoleNames(network, env string) []string {
+	return []string{network + "-vpc-flow-logs-" + env, network + "-aws-config-" + env}
+}
+
+// generatedBucketNames are the S3 buckets named after a network, with a
+// 12-digit placeholder where the account id goes: its flow-log bucket and
+// its account's AWS Config delivery bucket.
+func generatedBucketNames(network, env string) []string {
+	const account = "000000000000"
+	return []string{network + "-flow-logs-" + env + "-" + account, network + "-config-" + env + "-" + account}
+}

@@ -1,0 +1,68 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/peerctl/peerctl/internal/config"
+	"github.com/peerctl/peerctl/internal/plan"
+)
+
+// The longest names configuration accepts: network names of 20 characters,
+// an environment of 16 (see the name patterns in validate.go).
+const (
+	longestNetworkA  = "trading-network-0001"
+	longestNetworkB  = "analytics-network-01"
+	longestEnv       = "staging-blue-001"
+	iamRoleNameLimit = 64 // IAM User Guide, IAM and AWS STS quotas: role name
+	s3BucketLimit    = 63 // S3 User Guide, general purpose bucket naming rules
+)
+
+// Every IAM role and S3 bucket the real offline plan creates for the
+// longest accepted inputs fits AWS's limits, so no generated name can pass
+// config validation and then fail at deploy. Two accounts, cross-account
+// dashboard and a recorder in each, so every kind of role is made.
+func TestLongestNamesFitIAMAndS3(t *testing.T) {
+	if len(longestNetworkA) != 20 || len(longestNetworkB) != 20 || len(longestEnv) != 16 {
+		t.Fatal("the test's inputs are not the longest names")
+	}
+	raw := config.Raw{
+		"peerctl:environment": longestEnv,
+		"peerctl:networks": `[` +
+			`{"name":"` + longestNetworkA + `","cidr":"10.0.0.0/16","costCenter":"a","account":{"id":"111111111111","profile":"a"}},` +
+			`{"name":"` + longestNetworkB + `","cidr":"10.1.0.0/16","costCenter":"b","account":{"roleArn":"arn:aws:iam::222222222222:role/deployer"}}]`,
+		"peerctl:peerings":  `[{"requester":"` + longestNetworkA + `","accepter":"` + longestNetworkB + `"}]`,
+		"peerctl:dashboard": `{"crossAccount":true}`,
+	}
+	cfg, err := config.Parse(raw, nil)
+	if err != nil {
+		t.Fatalf("the longest names must be accepted: %v", err)
+	}
+	doc, err := plan.Build(cfg, "limits")
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles, buckets := 0, 0
+	for _, r := range doc.Resources {
+		switch r.Type {
+		case "aws:iam/role:Role":
+			roles++
+			if name := r.String("name"); name == "" || len(name) > iamRoleNameLimit {
+				t.Errorf("role %s is named %q (%d characters), IAM allows %d", r.Name, name, len(name), iamRoleNameLimit)
+			}
+		case "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket":
+			buckets++
+			if name := r.String("bucket"); name == "" || len(name) > s3BucketLimit {
+				t.Errorf("bucket %s is named %q (%d characters), S3 allows %d", r.Name, name, len(name), s3BucketLimit)
+			}
+		}
+	}
+	// A flow-log role per network, a recorder role per account; a flow-log
+	// bucket per network, a delivery bucket per account.
+	if roles < 4 || buckets < 4 {
+		t.Errorf("the plan has %d roles and %d buckets; want at least 4 of each to have checked them all", roles, buckets)
+	}
+	if !strings.Contains(doc.Environment, longestEnv) {
+		t.Errorf("environment = %q", doc.Environment)
+	}
+}
