@@ -34,6 +34,9 @@ func newAccount(ctx *pulumi.Context, cfg *config.Config, n config.Network) (*Acc
 		args.Profile = pulumi.String(a.Profile)
 	}
 	if a.RoleARN != "" {
+		// One session per network unless the stack names one: CloudTrail
+		// in the target account then tells which network's deployment
+		// acted, even when several networks assume the same role.
 		session := a.SessionName
 		if session == "" {
 			session = "peerctl-" + n.Name
