@@ -14,8 +14,9 @@ const (
 	longestNetworkA  = "trading-network-0001"
 	longestNetworkB  = "analytics-network-01"
 	longestEnv       = "staging-blue-001"
-	iamRoleNameLimit = 64 // IAM User Guide, IAM and AWS STS quotas: role name
-	s3BucketLimit    = 63 // S3 User Guide, general purpose bucket naming rules
+	iamRoleNameLimit = 64  // IAM User Guide, IAM and AWS STS quotas: role name
+	iamPolicyLimit   = 128 // IAM PutRolePolicy: PolicyName of 1-128
+	s3BucketLimit    = 63  // S3 User Guide, general purpose bucket naming rules
 )
 
 // Every IAM role and S3 bucket the real offline plan creates for the
@@ -49,6 +50,10 @@ func TestLongestNamesFitIAMAndS3(t *testing.T) {
 			roles++
 			if name := r.String("name"); name == "" || len(name) > iamRoleNameLimit {
 				t.Errorf("role %s is named %q (%d characters), IAM allows %d", r.Name, name, len(name), iamRoleNameLimit)
+			}
+		case "aws:iam/rolePolicy:RolePolicy":
+			if name := r.String("name"); len(name) > iamPolicyLimit {
+				t.Errorf("role policy %s is named %q (%d characters), IAM allows %d", r.Name, name, len(name), iamPolicyLimit)
 			}
 		case "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket":
 			buckets++
