@@ -18,7 +18,9 @@ import (
 // Namespace is the Pulumi project name, which namespaces every config key.
 const Namespace = "peerctl"
 
-// EnvEnvironmentSuffix overrides the environment name (as in the original design).
+// EnvEnvironmentSuffix overrides the environment name (as in the original
+// design). It renames; it never switches production safeguards off (see
+// Config.IsProd).
 const EnvEnvironmentSuffix = "ENVIRONMENT_SUFFIX"
 
 // ProdEnvironment is the environment name that gets production safeguards.
@@ -33,9 +35,14 @@ type Config struct {
 	// ENVIRONMENT_SUFFIX overrides the stack file, and destroy names it when
 	// it gives why a stack counts as production.
 	EnvironmentSource string
-	Region            string
-	Networks          []Network
-	Peerings          []Peering
+	// StackEnvironment is the environment the stack file gives
+	// (peerctl:environment, else the default), whatever ENVIRONMENT_SUFFIX
+	// says. It decides production (IsProd) together with Environment, so
+	// that an override can add production safeguards but never remove them.
+	StackEnvironment string
+	Region           string
+	Networks         []Network
+	Peerings         []Peering
 	// Tags are extra tags for every resource, on top of the reserved ones.
 	Tags          map[string]string
 	Quotas        Quotas
@@ -73,11 +80,28 @@ type Peering struct {
 	Accepter  string `json:"accepter"`
 }
 
-// Name is the peering's logical name: "<requester>-<accepter>".
+// Name is the peering's logical name: "<requester>-<accepter>". Network
+// names contain hyphens, so two peerings can spell the same name (a + b-c
+// and a-b + c); validation refuses that (validatePeeringNames).
 func (p Peering) Name() string { return p.Requester + "-" + p.Accepter }
 
-// IsProd reports whether production safeguards apply.
-func (c *Config) IsProd() bool { return c.Environment == ProdEnvironment }
+// IsProd reports whether production safeguards apply: the stack file says
+// peerctl:environment: prod, or the effective environment is prod. The
+// stack file decides, so ENVIRONMENT_SUFFIX=qa on a production stack file
+// keeps retention, versioning and no forceDestroy; an override to prod on
+// another stack file adds them, because its resources then carry the
+// production stack's physical names and must be treated with the same care.
+func (c *Config) IsProd() bool {
+	return c.StackEnvironment == ProdEnvironment || c.Environment == ProdEnvironment
+}
+
+// EnvironmentOverridden reports whether ENVIRONMENT_SUFFIX changed the
+// environment the stack file gives, which renames every physical resource
+// name (and so replaces a deployed stack's resources). `up` asks before
+// doing that to an existing stack; the plan header says it loudly.
+func (c *Config) EnvironmentOverridden() bool {
+	return c.EnvironmentSource == EnvEnvironmentSuffix && c.Environment != c.StackEnvironment
+}
 
 // Network returns the network called name.
 func (c *Config) Network(name string) (Network, bool) {
@@ -124,6 +148,8 @@ func (c *Config) SameAccount(p Peering) bool {
 	if idA, idB := a.Account.ExpectedID(), b.Account.ExpectedID(); idA != "" && idB != "" {
 		return idA == idB
 	}
+	// Without ids, only identical credentials prove one account: one profile
+	// can assume roles in other accounts, so the role must match too.
 	return a.Account.Profile == b.Account.Profile && a.Account.RoleARN == b.Account.RoleARN
 }
 

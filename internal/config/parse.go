@@ -32,7 +32,8 @@ type LookupEnv func(key string) (string, bool)
 
 // Parse decodes raw configuration, applies defaults and validates the result.
 // The environment variable ENVIRONMENT_SUFFIX, read through lookup, wins over
-// peerctl:environment. A returned error is a *ValidationError listing every
+// peerctl:environment for names; production safeguards follow the stack file
+// (Config.IsProd). A returned error is a *ValidationError listing every
 // problem found.
 func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 	p := &problems{}
@@ -47,13 +48,15 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 	envField := Namespace + ":environment"
 	if s.Environment != nil {
 		c.Environment, c.EnvironmentSource = *s.Environment, envField
+		validateEnvironment(envField, c.Environment, p)
 	}
+	c.StackEnvironment = c.Environment
 	if lookup != nil {
 		if v, ok := lookup(EnvEnvironmentSuffix); ok && v != "" {
-			c.Environment, c.EnvironmentSource, envField = v, EnvEnvironmentSuffix, EnvEnvironmentSuffix
+			c.Environment, c.EnvironmentSource = v, EnvEnvironmentSuffix
+			validateEnvironment(EnvEnvironmentSuffix, c.Environment, p)
 		}
 	}
-	validateEnvironment(envField, c.Environment, p)
 	if s.Region != nil {
 		c.Region = *s.Region
 	}

@@ -19,6 +19,30 @@ var (
 	networkNamePattern = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$`)
 )
 
+// Logical names join a network's (or peering's) name and the words of its
+// children with hyphens, and network names contain hyphens too, so different
+// configurations could spell the same name; Pulumi refuses a second
+// resource with one URN and AWS a second bucket, role or alarm with one
+// name. Rather than renaming (which would replace deployed resources), the
+// names that could collide are refused:
+var (
+	// ReservedNetworkNames are the gateway endpoint services: the app
+	// security group's rule to a peer is <network>-app-sg-out-443-<peer>,
+	// the same shape as its rule to an endpoint, <network>-app-sg-out-443-s3.
+	ReservedNetworkNames = []string{"s3", "dynamodb"}
+	// networkNameWords start the names peerctl puts after a network's name
+	// where a peer's name follows (<network>-app-sg-in-443-<peer>, alarms
+	// <network>-from-<peer>-traffic, <network>-peer-alarms-to-<peer>-...):
+	// network "a-app-sg-in-443-b" peered with "c" would name a rule exactly
+	// like network "a" peered with "b-app-sg-in-443-c". A network name that
+	// is another's followed by one of these words is refused.
+	networkNameWords = []string{"app", "from", "peer", "to"}
+	// peeringNameWords start the names peerctl puts after a peering's name
+	// (<peering>-route-<network>-<az>, <peering>-accepter-options beside a
+	// same-account peering's <peering>-options).
+	peeringNameWords = []string{"accepter", "requester", "route"}
+)
+
 // AZ counts a network may span.
 const (
 	MinAZCount = 1
@@ -71,6 +95,7 @@ func validateCIDR(field string, raw string, p *problems) (netip.Prefix, bool) {
 
 // validateNetworkSet checks what involves more than one network.
 func validateNetworkSet(field string, nets []Network, cidrOK []bool, p *problems) {
+	validateNetworkNames(field, nets, p)
 	for i, n := range nets {
 		for j := range i {
 			if nets[j].Name == n.Name && n.Name != "" {
@@ -79,6 +104,64 @@ func validateNetworkSet(field string, nets []Network, cidrOK []bool, p *problems
 			if cidrOK[i] && cidrOK[j] && n.CIDR.Overlaps(nets[j].CIDR) {
 				p.add(fmt.Sprintf("%s[%d].cidr", field, i), n.CIDR.String(), "(%s) overlaps %s[%d].cidr %s (%s); peered VPCs need disjoint address space",
 					n.Name, field, j, nets[j].CIDR, nets[j].Name)
+			}
+		}
+	}
+}
+
+// validateNetworkNames refuses network names whose resource names could
+// collide with another network's or with peerctl's own (see
+// ReservedNetworkNames and networkNameWords).
+func validateNetworkNames(field string, nets []Network, p *problems) {
+	for i, n := range nets {
+		f := fmt.Sprintf("%s[%d].name", field, i)
+		if slices.Contains(ReservedNetworkNames, n.Name) {
+			p.add(f, n.Name, "is reserved: peerctl names the security group rules to the S3 and DynamoDB gateway endpoints with it (<network>-app-sg-out-443-%s)", n.Name)
+			continue
+		}
+		for j, other := range nets {
+			if word, ok := continues(n.Name, other.Name, networkNameWords); ok && i != j {
+				p.add(f, n.Name, "is network %q (%s[%d]) followed by %q, a word peerctl puts after network names (%s-%s-...); the two networks' resource names could collide: rename one",
+					other.Name, field, j, "-"+word, other.Name, word)
+				break
+			}
+		}
+	}
+}
+
+// continues reports whether name is prefix, a hyphen, and then one of
+// words as a whole word, and which word.
+func continues(name, prefix string, words []string) (string, bool) {
+	rest, ok := strings.CutPrefix(name, prefix+"-")
+	if !ok || prefix == "" {
+		return "", false
+	}
+	word, _, _ := strings.Cut(rest, "-")
+	return word, slices.Contains(words, word)
+}
+
+// validatePeeringNames refuses peerings whose logical names, and so their
+// resources' names, could be another peering's: the same name spelled by
+// other networks (a + b-c and a-b + c both give a-b-c), or a name that is
+// another peering's followed by a word of its children's names.
+func validatePeeringNames(field string, peerings []Peering, valid []bool, p *problems) {
+	for i, pr := range peerings {
+		if !valid[i] {
+			continue
+		}
+		for j, other := range peerings {
+			if !valid[j] || i == j {
+				continue
+			}
+			if pr.Name() == other.Name() && j < i {
+				p.add(fmt.Sprintf("%s[%d]", field, i), pr.Name(), "(%s to %s) has the same name as %s[%d] (%s to %s): a peering is named <requester>-<accepter>, and network names contain hyphens; rename a network",
+					pr.Requester, pr.Accepter, field, j, other.Requester, other.Accepter)
+				break
+			}
+			if word, ok := continues(pr.Name(), other.Name(), peeringNameWords); ok {
+				p.add(fmt.Sprintf("%s[%d]", field, i), pr.Name(), "(%s to %s) is peering %q (%s[%d]) followed by %q, a word peerctl puts after peering names (%s-%s-...); the two peerings' resource names could collide: rename a network",
+					pr.Requester, pr.Accepter, other.Name(), field, j, "-"+word, other.Name(), word)
+				break
 			}
 		}
 	}
@@ -93,8 +176,10 @@ func validatePeerings(field string, peerings []Peering, nets []Network, p *probl
 		names[i] = n.Name
 	}
 	seen := map[[2]string]int{}
+	valid := make([]bool, len(peerings))
 	for i, pr := range peerings {
 		f := fmt.Sprintf("%s[%d]", field, i)
+		valid[i] = known(pr.Requester) && known(pr.Accepter) && pr.Requester != pr.Accepter
 		for _, side := range []struct{ key, name string }{{"requester", pr.Requester}, {"accepter", pr.Accepter}} {
 			if side.name == "" {
 				p.add(f+"."+side.key, "", "is required (a network name: %s)", strings.Join(names, ", "))
@@ -109,8 +194,10 @@ func validatePeerings(field string, peerings []Peering, nets []Network, p *probl
 		pair := [2]string{min(pr.Requester, pr.Accepter), max(pr.Requester, pr.Accepter)}
 		if j, dup := seen[pair]; dup {
 			p.add(f, pr.Name(), "duplicates %s[%d]: %s and %s are already peered", field, j, pr.Requester, pr.Accepter)
+			valid[i] = false
 			continue
 		}
 		seen[pair] = i
 	}
+	validatePeeringNames(field, peerings, valid, p)
 }

@@ -49,6 +49,10 @@ func TestArgsAreCheckedBeforeRegistering(t *testing.T) {
 	}{
 		{"subnet outside the VPC", func(a *network.NetworkArgs) { a.Subnets[1].CIDR = netip.MustParsePrefix("10.9.0.0/20") },
 			`network "trading": subnet 10.9.0.0/20 (use1-az2) is not inside 10.0.0.0/16`},
+		// 10.0.0.0/8 starts inside 10.0.0.0/16 but is larger than the VPC:
+		// checking the first address alone is not enough.
+		{"subnet prefix shorter than the VPC's", func(a *network.NetworkArgs) { a.Subnets[0].CIDR = netip.MustParsePrefix("10.0.0.0/8") },
+			`network "trading": subnet 10.0.0.0/8 (use1-az1) is not inside 10.0.0.0/16`},
 		{"no subnets", func(a *network.NetworkArgs) { a.Subnets = nil }, `network "trading": at least one subnet is required`},
 		{"no region", func(a *network.NetworkArgs) { a.Region = "" }, `network "trading": environment and region are required`},
 	}

@@ -1,6 +1,8 @@
 package observability
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -259,16 +261,34 @@ func (b *alarmsBuilder) topic() error {
 	}
 	emails := slices.Clone(b.args.Emails)
 	slices.Sort(emails)
-	for _, e := range slices.Compact(emails) {
-		if _, err := sns.NewTopicSubscription(b.ctx, b.name+"-email-"+e, &sns.TopicSubscriptionArgs{
+	subscribed := map[string]bool{}
+	for _, e := range emails {
+		key := EmailKey(e)
+		if subscribed[key] {
+			continue // the same mailbox spelled with other case
+		}
+		subscribed[key] = true
+		// Named by the address's key, never the address: an address is
+		// personal data and may hold characters a URN should not; the alias
+		// is the name earlier versions gave, so existing subscriptions (which
+		// AWS confirms by e-mail) are kept rather than replaced.
+		if _, err := sns.NewTopicSubscription(b.ctx, b.name+"-email-"+key, &sns.TopicSubscriptionArgs{
 			Topic:    topic.Arn,
 			Protocol: pulumi.String("email"),
 			Endpoint: pulumi.String(e),
-		}, b.parent); err != nil {
+		}, b.parent, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(b.name + "-email-" + e)}})); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// EmailKey names an e-mail subscription: the first 12 hex digits of the
+// SHA-256 of the lower-cased address, stable across runs and machines, and
+// the same for addresses that differ only in case (one mailbox in practice).
+func EmailKey(address string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(address)))
+	return hex.EncodeToString(sum[:6])
 }
 
 // filters creates, for every peer and metric, one metric filter per address

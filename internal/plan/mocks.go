@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -26,8 +27,15 @@ type Mocks struct {
 	project   string
 	stack     string
 	records   []*record
+	byURN     map[string]bool
 	providers map[string]*record // by URN
 }
+
+// duplicateURNFormat is the Pulumi engine's refusal of a second registration
+// of one URN, word for word (pulumi/pulumi pkg/diag/errors.go,
+// GetDuplicateResourceURNError, diagnostic 2001, raised by the step
+// generator), so the offline plan fails where `pulumi preview` would.
+const duplicateURNFormat = "Duplicate resource URN '%s'; try giving it a unique name"
 
 type record struct {
 	urn, typ, name, id string
@@ -45,7 +53,7 @@ var _ pulumi.MockResourceMonitor = (*Mocks)(nil)
 
 // NewMocks returns a recorder for one run of project's stack.
 func NewMocks(project, stack string) *Mocks {
-	return &Mocks{project: project, stack: stack, providers: map[string]*record{}}
+	return &Mocks{project: project, stack: stack, byURN: map[string]bool{}, providers: map[string]*record{}}
 }
 
 // NewResource records a registration and returns the id and state AWS would.
@@ -73,6 +81,11 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.byURN[rec.urn] {
+		//lint:ignore ST1005 the engine's message, word for word, capital included
+		return "", nil, fmt.Errorf(duplicateURNFormat, rec.urn)
+	}
+	m.byURN[rec.urn] = true
 	m.records = append(m.records, rec)
 	if strings.HasPrefix(rec.typ, "pulumi:providers:") {
 		m.providers[rec.urn] = rec

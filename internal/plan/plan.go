@@ -27,7 +27,10 @@ const Project = config.Namespace
 type Document struct {
 	Stack       string `json:"stack"`
 	Environment string `json:"environment"`
-	Region      string `json:"region"`
+	// EnvironmentOverride is set when ENVIRONMENT_SUFFIX renames the stack
+	// file's environment, so a reviewer or a CI gate cannot miss it.
+	EnvironmentOverride *EnvironmentOverride `json:"environmentOverride,omitempty"`
+	Region              string               `json:"region"`
 	// Quotas are the service quotas the configuration planned against, so
 	// policies check rule counts against the same numbers.
 	Quotas    config.Quotas  `json:"quotas"`
@@ -38,6 +41,16 @@ type Document struct {
 	// environmentSource where the environment name came from, for rendering.
 	networkOrder      []string
 	environmentSource string
+}
+
+// EnvironmentOverride says that ENVIRONMENT_SUFFIX changed the environment:
+// every physical name differs from what the stack file alone gives, while
+// production safeguards still follow the stack file (Production).
+type EnvironmentOverride struct {
+	Variable         string `json:"variable"`
+	Environment      string `json:"environment"`
+	StackEnvironment string `json:"stackEnvironment"`
+	Production       bool   `json:"production"`
 }
 
 // Resource is one registered resource.
@@ -96,6 +109,10 @@ func Build(cfg *config.Config, stackName string) (*Document, error) {
 		doc.networkOrder = append(doc.networkOrder, n.Name)
 	}
 	doc.environmentSource = cfg.EnvironmentSource
+	if cfg.EnvironmentOverridden() {
+		doc.EnvironmentOverride = &EnvironmentOverride{Variable: config.EnvEnvironmentSuffix,
+			Environment: cfg.Environment, StackEnvironment: cfg.StackEnvironment, Production: cfg.IsProd()}
+	}
 	return doc, nil
 }
 

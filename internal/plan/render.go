@@ -23,6 +23,9 @@ func (d *Document) WriteText(w io.Writer) error {
 		env += " from " + d.environmentSource // it overrides the stack file
 	}
 	fmt.Fprintf(&b, "Plan for stack %s (environment %s, region %s)\n", d.Stack, env, d.Region)
+	if o := d.EnvironmentOverride; o != nil {
+		fmt.Fprintf(&b, "\n%s\n", overrideWarning(o))
+	}
 	byURN := map[string]Resource{}
 	for _, r := range d.Resources {
 		byURN[r.URN] = r
@@ -38,6 +41,20 @@ func (d *Document) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "\n%s\n", d.Summary())
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// overrideWarning is the plan header's loud line about ENVIRONMENT_SUFFIX.
+func overrideWarning(o *EnvironmentOverride) string {
+	safeguards := "off, as the stack file's environment " + o.StackEnvironment + " says"
+	switch {
+	case o.Production && o.StackEnvironment == config.ProdEnvironment:
+		safeguards = "ON, as the stack file says " + config.ProdEnvironment + " (an override never switches them off)"
+	case o.Production:
+		safeguards = "ON, because the override names the resources like production's"
+	}
+	return fmt.Sprintf("WARNING: %s=%s OVERRIDES the stack file's environment %s: every physical name (buckets, roles, log groups, alarms) changes, "+
+		"and on a deployed stack its resources are replaced. Production safeguards: %s.",
+		o.Variable, o.Environment, o.StackEnvironment, safeguards)
 }
 
 // writeAccount writes one account's resources: each under the chain of
