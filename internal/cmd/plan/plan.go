@@ -83,7 +83,7 @@ func planRun(opts *PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	exceptions, err := exceptionsFile(opts.ProjectDir)
+	exceptions, err := ExceptionsFile(opts.ProjectDir)
 	if err != nil {
 		return err
 	}
@@ -114,9 +114,10 @@ func AddPolicyFlags(cmd *cobra.Command, namespaces *[]string, timeout *time.Dura
 	cmd.Flags().DurationVar(timeout, "policy-timeout", policy.DefaultTimeout, "stop evaluating the policies after this long")
 }
 
-// exceptionsFile is policy-exceptions.yaml in the project directory, "" when
-// there is no project directory (--config outside a project).
-func exceptionsFile(projectDir func() (string, error)) (string, error) {
+// ExceptionsFile is policy-exceptions.yaml in the project directory, "" when
+// there is no project directory (--config outside a project). preview and up
+// read exceptions from the same place.
+func ExceptionsFile(projectDir func() (string, error)) (string, error) {
 	if projectDir == nil {
 		return "", nil
 	}
