@@ -121,8 +121,8 @@ func TestEveryAlarmWatchesAPublishedMetric(t *testing.T) {
 func nonAligned() string {
 	return `config:
   peerctl:networks:
-    - {name: trading, cidr: 10.0.0.0/16, costCenter: trading, account: {id: "111111111111"}}
-    - {name: analytics, cidr: 10.1.16.0/20, costCenter: analytics, account: {id: "222222222222"}, azCount: 2}
+    - {name: trading, cidr: 10.0.0.0/16, costCenter: trading, account: {id: "111111111111", profile: trading}}
+    - {name: analytics, cidr: 10.1.16.0/20, costCenter: analytics, account: {id: "222222222222", profile: analytics}, azCount: 2}
   peerctl:peerings: [{requester: trading, accepter: analytics}]
 `
 }
@@ -268,21 +268,25 @@ func TestAlarms(t *testing.T) {
 
 func TestAlarmTopic(t *testing.T) {
 	const key = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	// A configured key is one account's, so only networks in that account
+	// can share it (config refuses it across accounts).
+	oneAccount := map[string]string{"trading": "111111111111", "analytics": "111111111111"}
 	tests := []struct {
 		name      string
-		extra     []string
+		yaml      string
+		accounts  map[string]string
 		createKey bool
 		emails    []string
 	}{
-		{"own key", nil, true, nil},
-		{"configured key and e-mails", []string{fmt.Sprintf(`peerctl:alarms: {kmsKeyArn: %q, emails: [ops@example.com, net@example.com]}`, key)},
-			false, []string{"net@example.com", "ops@example.com"}},
+		{"own key", obstest.TwoAccounts(), accountOf, true, nil},
+		{"configured key and e-mails", obstest.OneAccount(fmt.Sprintf(`peerctl:alarms: {kmsKeyArn: %q, emails: [ops@example.com, net@example.com]}`, key)),
+			oneAccount, false, []string{"net@example.com", "ops@example.com"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := obstest.Build(t, obstest.TwoAccounts(tt.extra...), "dev")
+			p := obstest.Build(t, tt.yaml, "dev")
 			for _, n := range networks {
-				acct := accountOf[n]
+				acct := tt.accounts[n]
 				topic := p.Must(t, obstest.TopicType, n+"-peer-alarms-topic")
 				k, created := p.Named(obstest.KeyType, n+"-peer-alarms-key")
 				if created != tt.createKey {

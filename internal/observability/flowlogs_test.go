@@ -261,7 +261,8 @@ func TestFlowLogToCloudWatch(t *testing.T) {
 
 func TestFlowLogBucketWithKMSKey(t *testing.T) {
 	const key = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-	p := obstest.Build(t, obstest.TwoAccounts("peerctl:flowLogs: {kmsKeyArn: \""+key+"\", forceDestroy: false}"), "dev")
+	// The key is in trading's account; config refuses one key for two accounts.
+	p := obstest.Build(t, obstest.OneAccount("peerctl:flowLogs: {kmsKeyArn: \""+key+"\", forceDestroy: false}"), "dev")
 	bucket := p.Must(t, obstest.BucketType, "trading-flow-logs-bucket")
 	checkBucketHardening(t, p, "trading-flow-logs-bucket", bucket, "aws:kms")
 	rule := obstest.Obj(p.Must(t, obstest.EncryptionType, "trading-flow-logs-bucket-encryption").Inputs["rules"].([]any)[0])

@@ -21,7 +21,7 @@ var variants = []struct {
 	{"recorder reused", obstest.TwoAccounts("peerctl:compliance: {createRecorder: false}"), "dev"},
 	{"no cross-account", obstest.TwoAccounts("peerctl:dashboard: {crossAccount: false}"), "dev"},
 	{"one account", obstest.OneAccount(), "dev"},
-	{"kms keys", obstest.TwoAccounts(
+	{"kms keys", obstest.OneAccount( // a key serves networks of its own account only
 		`peerctl:flowLogs: {kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/abcd"}`,
 		`peerctl:alarms: {kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/abcd"}`), "dev"},
 }
