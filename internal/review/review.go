@@ -66,7 +66,7 @@ func Run(ctx context.Context, cfg *config.Config, stack string, opts Options) (*
 	}
 	report, err := engine.Check(ctx, input)
 	if err != nil {
-		return nil, fmt.Errorf("evaluating policies: %w", err)
+		return nil, err // "evaluate policies: ..." already
 	}
 	return &Result{Document: doc, Findings: report.Findings, Suppressed: report.Suppressed, Exceptions: report.Exceptions}, nil
 }

@@ -283,7 +283,7 @@ deny_acme_004 contains "never" if {
 		{"a built-in error fails the run", []string{"--policy-dir", failing}, cmdutil.ExitError, "",
 			"acme.rego:5: rule data.peerctl.acme.deny_acme_003: eval_builtin_error: to_number:"},
 		{"--policy-timeout", []string{"--policy-dir", slow, "--policy-timeout", "200ms"}, cmdutil.ExitError, "",
-			"evaluating policies: evaluate policies: stopped after 200ms (--policy-timeout)"},
+			"evaluate policies: stopped after 200ms (--policy-timeout)"},
 		{"--policy-timeout 0", []string{"--policy-timeout", "0s"}, cmdutil.ExitUsage, "", "--policy-timeout must be positive, got 0s"},
 	}
 	for _, tt := range tests {
