@@ -19,7 +19,7 @@ import (
 // (from the stand-in's world, so a deployed stack's own recorder is seen),
 // and CloudWatch OAM ListSinks. The account of a request is the last 12
 // digits of its access key id (see accessKey).
-func fakeAWS(t *testing.T, worldDir string) *httptest.Server {
+func fakeAWS(t testing.TB, worldDir string) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)

@@ -101,7 +101,7 @@ func setup() (error, func()) {
 
 // needTools skips the test, or fails it under PEERCTL_E2E_REQUIRE=1, when
 // the tools could not be had.
-func needTools(t *testing.T) {
+func needTools(t testing.TB) {
 	t.Helper()
 	if toolsErr == nil {
 		return
@@ -115,7 +115,7 @@ func needTools(t *testing.T) {
 // env is one test's world: a directory for the stack file, a Pulumi home,
 // the stand-in's world and journal, and the fake AWS endpoints.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	dir    string // the working directory of peerctl
 	home   string // PULUMI_HOME
 	world  string // PEERCTL_STANDIN_DIR
@@ -124,7 +124,7 @@ type env struct {
 	awsURL string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	needTools(t)
 	root := t.TempDir()
 	e := &env{t: t, dir: filepath.Join(root, "work"), home: filepath.Join(root, "pulumi-home"), world: filepath.Join(root, "world"), bin: peerctlBin}
@@ -293,7 +293,7 @@ func (e *env) worldURNs() map[string]string {
 }
 
 // ops counts the journal's operations by kind, failing on any error.
-func ops(t *testing.T, entries []journalEntry) map[string]int {
+func ops(t testing.TB, entries []journalEntry) map[string]int {
 	t.Helper()
 	n := map[string]int{}
 	for _, je := range entries {
@@ -305,7 +305,7 @@ func ops(t *testing.T, entries []journalEntry) map[string]int {
 	return n
 }
 
-func writeFile(t *testing.T, path, content string) {
+func writeFile(t testing.TB, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
@@ -326,3 +326,24 @@ func (e *env) copyRepoFile(name, to string) string {
 
 // interrupt sends Ctrl-C to a running peerctl.
 func interrupt(cmd *exec.Cmd) error { return cmd.Process.Signal(syscall.SIGINT) }
+
+// retainedURNs lists the resources a plan document marks retainOnDelete.
+func retainedURNs(t testing.TB, doc []byte) map[string]bool {
+	t.Helper()
+	var d struct {
+		Resources []struct {
+			URN            string `json:"urn"`
+			RetainOnDelete bool   `json:"retainOnDelete"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		t.Fatalf("plan document: %v", err)
+	}
+	out := map[string]bool{}
+	for _, r := range d.Resources {
+		if r.RetainOnDelete {
+			out[r.URN] = true
+		}
+	}
+	return out
+}

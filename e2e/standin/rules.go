@@ -24,6 +24,12 @@ const (
 	typeChannel    = "aws:cfg/deliveryChannel:DeliveryChannel"
 )
 
+// facets are resources that are a setting of another AWS object and take
+// its id (a peering connection's accepter and options, a recorder's
+// status): what refers to that id depends on the object, not on them, so
+// deleting a facet has no dependents.
+var facets = map[string]bool{typeAccepter: true, typeOptions: true, "aws:cfg/recorderStatus:RecorderStatus": true}
+
 // bucketTypes are the S3 bucket resources: bucket names are global.
 var bucketTypes = map[string]bool{"aws:s3/bucketV2:BucketV2": true, "aws:s3/bucket:Bucket": true}
 
@@ -96,11 +102,14 @@ func activeAtCreation(st *state, pcx string) bool {
 // resource still refers to, by id or ARN (AWS: DependencyViolation), so
 // the engine must delete dependents first.
 func checkNoDependents(st *state, e entry) error {
+	if facets[e.Type] {
+		return nil
+	}
 	arn, _ := e.Outputs["arn"].(string)
 	var users []string
 	for _, other := range sorted(st) {
-		if other.URN == e.URN || (other.ID == e.ID && other.Account == e.Account) {
-			continue // the same AWS object (a recorder and its status)
+		if other.URN == e.URN {
+			continue
 		}
 		// A name (Config rule, log group) means something only in its own
 		// account; generated ids (vpc-, pcx-) and ARNs are unique across
@@ -122,38 +131,46 @@ func checkNoDependents(st *state, e entry) error {
 
 // refers reports whether any value in props (JSON documents included, tags
 // excluded) is id or arn, or a sub-resource of arn ("arn/...", "arn:*").
+// Inside a JSON document (a policy) a name is not a reference: policies
+// name resources by ARN, and the same text may be another resource's name
+// (a bucket and a delivery channel both called "x-config-delivery-prod").
 func refers(props map[string]any, id, arn string) bool {
+	return refersIn(props, id, arn, false)
+}
+
+func refersIn(props map[string]any, id, arn string, inDoc bool) bool {
 	for k, v := range props {
 		if k == "tags" || k == "tagsAll" {
 			continue
 		}
-		if refersValue(v, id, arn) {
+		if refersValue(v, id, arn, inDoc) {
 			return true
 		}
 	}
 	return false
 }
 
-func refersValue(v any, id, arn string) bool {
+func refersValue(v any, id, arn string, inDoc bool) bool {
 	switch t := v.(type) {
 	case string:
-		if (id != "" && t == id) || (arn != "" && (t == arn || strings.HasPrefix(t, arn+"/") || strings.HasPrefix(t, arn+":"))) {
+		idMatch := id != "" && t == id && (!inDoc || generatedID.MatchString(id))
+		if idMatch || (arn != "" && (t == arn || strings.HasPrefix(t, arn+"/") || strings.HasPrefix(t, arn+":"))) {
 			return true
 		}
 		if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
 			var doc any
 			if json.Unmarshal([]byte(t), &doc) == nil {
-				return refersValue(doc, id, arn)
+				return refersValue(doc, id, arn, true)
 			}
 		}
 	case []any:
 		for _, x := range t {
-			if refersValue(x, id, arn) {
+			if refersValue(x, id, arn, inDoc) {
 				return true
 			}
 		}
 	case map[string]any:
-		return refers(t, id, arn)
+		return refersIn(t, id, arn, inDoc)
 	}
 	return false
 }

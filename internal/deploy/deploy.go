@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -194,6 +195,9 @@ func (s *Session) OpenStack(ctx context.Context, create bool) (auto.Stack, error
 	if err := s.Backend.Prepare(); err != nil {
 		return auto.Stack{}, err
 	}
+	if err := s.checkFileLock(); err != nil {
+		return auto.Stack{}, err
+	}
 	provider := StackSecretsProvider(s.StackFile)
 	ws, err := s.newWorkspace(ctx, provider)
 	if err != nil {
@@ -220,12 +224,45 @@ func EngineError(ctx context.Context, op string, s *Session, err error) error {
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
 		return interrupted(ctx, op, s)
 	case auto.IsConcurrentUpdateError(err):
-		return fmt.Errorf("%s: stack %q is locked by another update; if none is running, unlock it with `PULUMI_BACKEND_URL=%s pulumi cancel --stack %s`",
-			op, s.StackName, s.Backend.URL, s.StackName)
+		return lockedError(op, s)
+	case strings.Contains(err.Error(), "failed to load checkpoint"):
+		return fmt.Errorf("%s: the state of stack %q in %s cannot be read (corrupt, or written by another tool); nothing was changed. "+
+			"Restore it from the backend's backups (a file backend keeps the previous state beside it as <stack>.json.bak and older ones in .pulumi/backups/):\n%s",
+			op, s.StackName, s.Backend.URL, tail(stderrOf(err), 5))
 	case auto.IsCompilationError(err):
 		return fmt.Errorf("%s: the Pulumi program failed:\n%s", op, tail(err.Error(), 15))
 	}
 	return fmt.Errorf("%s failed:\n%s", op, tail(stderrOf(err), 15))
+}
+
+// lockedError says the stack is locked and how to unlock it.
+func lockedError(op string, s *Session) error {
+	return fmt.Errorf("%s: stack %q is locked by another update; if none is running, unlock it with `PULUMI_BACKEND_URL=%s pulumi cancel --stack %s`",
+		op, s.StackName, s.Backend.URL, s.StackName)
+}
+
+// checkFileLock refuses a stack of a file backend that another update
+// holds locked, before the CLI reads its state: the CLI would read a state
+// file the running update may be rewriting at that moment, and fail with
+// "failed to load checkpoint: EOF" instead of naming the lock. The lock
+// files are where the Pulumi CLI's file backend keeps them:
+// .pulumi/locks/<org>/<project>/<stack>/*.json (and, for stacks made
+// before projects were in the path, .pulumi/locks/<stack>/*.json).
+func (s *Session) checkFileLock() error {
+	dir := s.Backend.LocalDir()
+	if dir == "" {
+		return nil
+	}
+	locks := filepath.Join(dir, ".pulumi", "locks")
+	var held []string
+	for _, pattern := range []string{filepath.Join(locks, "*", "*", s.StackName, "*.json"), filepath.Join(locks, s.StackName, "*.json")} {
+		matches, _ := filepath.Glob(pattern)
+		held = append(held, matches...)
+	}
+	if len(held) == 0 {
+		return nil
+	}
+	return lockedError("open stack "+s.StackName, s)
 }
 
 // interrupted says what an interrupted operation left behind, by how

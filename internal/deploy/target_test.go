@@ -1,9 +1,11 @@
 package deploy
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/peerctl/peerctl/internal/cmdutil"
@@ -78,5 +80,45 @@ func TestSyncSecretsAppendsWhatStackInitWrote(t *testing.T) {
 	}
 	if again, _ := os.ReadFile(user); string(again) != want {
 		t.Errorf("second sync changed the file:\n%s", again)
+	}
+}
+
+// A file backend's stack that another update holds is refused before the
+// CLI reads its state.
+func TestCheckFileLock(t *testing.T) {
+	dir := t.TempDir()
+	s := &Session{StackName: "dev", Backend: Backend{URL: "file://" + filepath.ToSlash(dir)}}
+	if err := s.checkFileLock(); err != nil {
+		t.Fatalf("no lock: %v", err)
+	}
+	other := filepath.Join(dir, ".pulumi", "locks", "organization", "peerctl", "prod")
+	writeFile(t, filepath.Join(mkdir(t, other), "a.json"), "{}")
+	if err := s.checkFileLock(); err != nil {
+		t.Fatalf("another stack's lock: %v", err)
+	}
+	mine := filepath.Join(dir, ".pulumi", "locks", "organization", "peerctl", "dev")
+	writeFile(t, filepath.Join(mkdir(t, mine), "b.json"), "{}")
+	want := "open stack dev: stack \"dev\" is locked by another update; if none is running, unlock it with `PULUMI_BACKEND_URL=file://" +
+		filepath.ToSlash(dir) + " pulumi cancel --stack dev`"
+	if err := s.checkFileLock(); err == nil || err.Error() != want {
+		t.Fatalf("err = %v, want %q", err, want)
+	}
+}
+
+func mkdir(t *testing.T, dir string) string {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestEngineErrorNamesUnreadableState(t *testing.T) {
+	s := &Session{StackName: "dev", Backend: Backend{URL: "file:///srv/state"}}
+	err := EngineError(context.Background(), "pulumi preview", s,
+		errors.New("failed to run preview: exit status 255\ncode: 255\nstdout: \nstderr: error: failed to load checkpoint: place 1: invalid character 'g'"))
+	want := `pulumi preview: the state of stack "dev" in file:///srv/state cannot be read`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("err = %v, want it to start %q", err, want)
 	}
 }
