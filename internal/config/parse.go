@@ -107,6 +107,7 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 	}
 	applyObservability(c, s, p)
 	applyEndpoints(c, s, p)
+	validateRegionServices(c, p)
 	if len(p.list) == 0 {
 		validateQuotas(c, p)
 	}
