@@ -45,6 +45,9 @@ func TestLifecycleFromABareBinary(t *testing.T) {
 	}
 
 	r := e.must("up", "--config", "Pulumi.dev.yaml")
+	if strings.Contains(r.stdout, "\ncancelled") {
+		t.Errorf("a successful up must not say cancelled (the engine ends every stream with a CancelEvent):\n%s", r)
+	}
 	created := ops(t, e.journal())
 	if created["create"] == 0 || created["update"] != 0 || created["delete"] != 0 {
 		t.Fatalf("fresh up: stand-in operations %v, want creates only\n%s", created, r)

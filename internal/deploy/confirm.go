@@ -58,7 +58,10 @@ func ProductionReasons(stack, stackFile string, cfg *config.Config) ([]string, e
 	if fileProd {
 		reasons = append(reasons, fmt.Sprintf("%s sets %s:environment: %s", filepath.Base(stackFile), config.Namespace, config.ProdEnvironment))
 	}
-	if cfg != nil && cfg.IsProd() && !(fileProd && cfg.EnvironmentSource != config.EnvEnvironmentSuffix) {
+	// The effective environment, when it is prod for another reason than
+	// the stack file already given (IsProd also counts the stack file's
+	// own environment, which ENVIRONMENT_SUFFIX does not change).
+	if cfg != nil && cfg.Environment == config.ProdEnvironment && !(fileProd && cfg.EnvironmentSource != config.EnvEnvironmentSuffix) {
 		reasons = append(reasons, fmt.Sprintf("the environment is %s (from %s)", config.ProdEnvironment, cfg.EnvironmentSource))
 	}
 	return reasons, nil

@@ -90,7 +90,10 @@ func (p Progress) Render(ev events.EngineEvent) (Progress, []string) {
 		return p, []string{fmt.Sprintf("policy %s/%s (%s): %s %s", pe.PolicyPackName, pe.PolicyName,
 			pe.EnforcementLevel, resourceName(pe.ResourceURN), oneLine(pe.Message))}
 	case ev.CancelEvent != nil:
-		return p, []string{"cancelled"}
+		// The engine ends every event stream with a CancelEvent, whatever
+		// the outcome: it says "no more events", not "the user cancelled"
+		// (the summary's result says that, and interrupted explains it).
+		return p, nil
 	case ev.SummaryEvent != nil:
 		se := ev.SummaryEvent
 		changes := make(map[apitype.OpType]int, len(se.ResourceChanges))

@@ -62,7 +62,6 @@ error: trading-analytics-accepter-options: sdk-v2/provider2.go:572: sdk.helper_s
 warning: peerctl-dev: deprecated: aws.getRegion name is deprecated
 [4/4] created    pulumi:pulumi:Stack peerctl-dev
 failed in 1m32s: 2 created, 1 updated, 0 deleted, 1 unchanged
-cancelled
 `
 	if got != want {
 		t.Errorf("rendered:\n%s\nwant:\n%s", got, want)
