@@ -302,7 +302,11 @@ func decodeObject(field, value string, v any, p *problems) bool {
 		// value (tags): that is the first entry of the kind it complains of.
 		at := func(e jsonEntry) bool { return e.key == typeErr.Field }
 		if typeErr.Field == "" {
-			at = func(e jsonEntry) bool { return jsonKind(string(e.value)) == jsonValueKind(typeErr.Value) }
+			got := jsonValueKind(typeErr.Value)
+			if strings.HasPrefix(typeErr.Value, "number") {
+				got = "a number"
+			}
+			at = func(e jsonEntry) bool { return jsonKind(string(e.value)) == got }
 		}
 		f, shown := field, ""
 		if i := slices.IndexFunc(entries, at); i >= 0 {

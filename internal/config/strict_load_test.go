@@ -286,6 +286,8 @@ func TestWrongTypesAndEmptySettings(t *testing.T) {
 			`line 3: peerctl:networks[0].azCount: "99999999999999999999" is out of range for a whole number`}},
 		{"tag value a list", "config:\n  peerctl:tags: {Team: [a]}\n", []string{
 			`line 2: peerctl:tags.Team: must be text, not a list`}},
+		{"tag value a number", "config:\n  peerctl:tags: {Team: core, Floor: 3}\n", []string{
+			`line 2: peerctl:tags.Floor: "3" must be text, not a number; quote it`}},
 		{"region without value", "config:\n  peerctl:region:\n", []string{
 			`line 2: peerctl:region: has no value; give it one or remove it`}},
 		{"flow logs without value", "config:\n  peerctl:flowLogs:\n  peerctl:region: us-east-1\n", []string{
