@@ -46,7 +46,7 @@ var (
 func TestMain(m *testing.M) {
 	flag.Parse()
 	var cleanup func()
-	toolsErr, cleanup = setup()
+	cleanup, toolsErr = setup()
 	code := m.Run()
 	if cleanup != nil {
 		cleanup()
@@ -56,47 +56,47 @@ func TestMain(m *testing.M) {
 
 // setup finds or builds the tools. A missing CLI is built only when the
 // test timeout leaves room for a first build (about 25 minutes on 2 cores).
-func setup() (error, func()) {
+func setup() (func(), error) {
 	if os.Getenv(EnvSkip) != "" {
-		return fmt.Errorf("%s is set", EnvSkip), nil
+		return nil, fmt.Errorf("%s is set", EnvSkip)
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		return err, nil
+		return nil, err
 	}
 	if repo, err = e2etools.RepoRoot(wd); err != nil {
-		return err, nil
+		return nil, err
 	}
 	ctx := context.Background()
 	path, err := e2etools.PulumiPath(repo)
 	if err != nil {
-		return err, nil
+		return nil, err
 	}
 	if _, err := os.Stat(path); err != nil {
 		if t := flag.Lookup("test.timeout"); t != nil && os.Getenv(EnvRequire) != "1" {
 			if d, _ := time.ParseDuration(t.Value.String()); d > 0 && d < 45*time.Minute {
-				return fmt.Errorf("the Pulumi CLI is not built yet (%s); its first build takes about 25 minutes on 2 cores: "+
-					"run `go run ./e2e/buildtools` once, or `go test -timeout 60m ./e2e/...`", path), nil
+				return nil, fmt.Errorf("the Pulumi CLI is not built yet (%s); its first build takes about 25 minutes on 2 cores: "+
+					"run `go run ./e2e/buildtools` once, or `go test -timeout 60m ./e2e/...`", path)
 			}
 		}
 	}
 	if pulumiBin, err = e2etools.Pulumi(ctx, repo); err != nil {
-		return fmt.Errorf("building the Pulumi CLI: %w", err), nil
+		return nil, fmt.Errorf("building the Pulumi CLI: %w", err)
 	}
 	if standinDir, err = e2etools.Standin(ctx, repo); err != nil {
-		return fmt.Errorf("building the stand-in provider: %w", err), nil
+		return nil, fmt.Errorf("building the stand-in provider: %w", err)
 	}
 	dir, err := os.MkdirTemp("", "peerctl-e2e-bin-")
 	if err != nil {
-		return err, nil
+		return nil, err
 	}
 	peerctlBin = filepath.Join(dir, "peerctl")
 	build := exec.Command("go", "build", "-o", peerctlBin, "./cmd/peerctl")
 	build.Dir = repo
 	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("building peerctl: %w\n%s", err, out), func() { os.RemoveAll(dir) }
+		return func() { os.RemoveAll(dir) }, fmt.Errorf("building peerctl: %w\n%s", err, out)
 	}
-	return nil, func() { os.RemoveAll(dir) }
+	return func() { os.RemoveAll(dir) }, nil
 }
 
 // needTools skips the test, or fails it under PEERCTL_E2E_REQUIRE=1, when

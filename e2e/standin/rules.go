@@ -131,9 +131,10 @@ func checkNoDependents(st *state, e entry) error {
 
 // refers reports whether any value in props (JSON documents included, tags
 // excluded) is id or arn, or a sub-resource of arn ("arn/...", "arn:*").
-// Inside a JSON document (a policy) a name is not a reference: policies
-// name resources by ARN, and the same text may be another resource's name
-// (a bucket and a delivery channel both called "x-config-delivery-prod").
+// Inside a document (a policy, as JSON text or as an object) a name is not
+// a reference: policies name resources by ARN, and the same text may be
+// another resource's name (a bucket and a delivery channel both called
+// "x-config-delivery-prod"). Generated ids count everywhere.
 func refers(props map[string]any, id, arn string) bool {
 	return refersIn(props, id, arn, false)
 }
@@ -165,12 +166,12 @@ func refersValue(v any, id, arn string, inDoc bool) bool {
 		}
 	case []any:
 		for _, x := range t {
-			if refersValue(x, id, arn, inDoc) {
+			if refersValue(x, id, arn, true) {
 				return true
 			}
 		}
 	case map[string]any:
-		return refersIn(t, id, arn, inDoc)
+		return refersIn(t, id, arn, true)
 	}
 	return false
 }

@@ -88,6 +88,9 @@ func (s *server) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (
 			return nil, err
 		}
 	} else {
+		// Engines before args were sent give the configuration as
+		// variables only.
+		//lint:ignore SA1019 the fallback for those engines
 		for k, v := range req.GetVariables() {
 			cfg[resource.PropertyKey(strings.TrimPrefix(k, "aws:config:"))] = jsonValue(v)
 		}
