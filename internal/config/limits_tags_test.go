@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -80,4 +81,35 @@ func TestTagCountIncludesOurs(t *testing.T) {
 	wantProblems(t, limitsProblems(t, Raw{"peerctl:tags": mustJSON(t, extra(45))}))
 	wantProblems(t, limitsProblems(t, Raw{"peerctl:tags": mustJSON(t, extra(46))}),
 		`peerctl:tags: has 46 tags; with the 5 peerctl sets on every resource (Name, Environment, CostCenter, Project, ManagedBy) a resource would carry 51, over the 50 AWS allows per resource`)
+}
+
+// TestCostCenterIsATagValue: a network's costCenter becomes its CostCenter
+// tag, so it follows the tag value rules, counted in characters.
+func TestCostCenterIsATagValue(t *testing.T) {
+	long := strings.Repeat("é", 256)
+	tests := []struct {
+		name, costCenter, want string
+	}{
+		{"256 two-byte characters fit", long, ""},
+		{"257 characters do not", long + "é", `peerctl:networks[0].costCenter: "` + long + `é" is not a valid tag value: it has 257 characters, AWS allows 256`},
+		{"aws: prefix", "aws:billing", `peerctl:networks[0].costCenter: "aws:billing" is not a valid tag value: it starts with aws:, a prefix AWS reserves for its own tags (in any case)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := Raw{"peerctl:networks": `[{"name":"trading","cidr":"10.0.0.0/16","costCenter":` + strconv.Quote(tt.costCenter) + `},` +
+				`{"name":"analytics","cidr":"10.1.0.0/16","costCenter":"analytics"}]`}
+			_, err := Parse(raw, nil)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			want := tt.want
+			if want != "" {
+				want = "invalid configuration: " + want
+			}
+			if got != want {
+				t.Errorf("got  %s\nwant %s", got, want)
+			}
+		})
+	}
 }

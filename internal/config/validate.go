@@ -61,8 +61,8 @@ func validateNetwork(field string, n Network, region string, p *problems) {
 	}
 	if n.CostCenter == "" {
 		p.add(field+".costCenter", "", "is required (it becomes the CostCenter tag)")
-	} else if len(n.CostCenter) > costCenterMaxChars || !tagCharsPattern.MatchString(n.CostCenter) {
-		p.add(field+".costCenter", n.CostCenter, "is not a valid tag value (at most 256 letters, digits, spaces and _.:/=+-@)")
+	} else if reason := tagValueProblem(n.CostCenter); reason != "" {
+		p.add(field+".costCenter", n.CostCenter, "is not a valid tag value: %s", reason)
 	}
 	if n.AZCount < MinAZCount || n.AZCount > MaxAZCount {
 		p.add(field+".azCount", strconv.Itoa(n.AZCount), "must be between %d and %d", MinAZCount, MaxAZCount)

@@ -21,9 +21,6 @@ var tagCharsPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 // ReservedTags are set by peerctl on every resource and cannot be overridden.
 var ReservedTags = tags.Fixed()
 
-// costCenterMaxChars is the longest tag value AWS accepts, in characters.
-const costCenterMaxChars = tags.MaxValueChars
-
 // reservedTagPrefix starts the tags AWS sets itself; services refuse it in
 // keys, and several (per their tagging restrictions) in values, in any case.
 const reservedTagPrefix = "aws:"
