@@ -1,6 +1,9 @@
 package plan
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // CriticalPath returns the longest chain of dependent resources in the
 // plan, first to last: each one waits for the one before it, so however
@@ -83,4 +86,18 @@ func (d *Document) CriticalPath() []Resource {
 		chain = append([]Resource{d.Resources[byURN[u]]}, chain...)
 	}
 	return chain
+}
+
+// CriticalPathLine describes the critical path for the text plan, or ""
+// for a plan with nothing to create.
+func (d *Document) CriticalPathLine() string {
+	path := d.CriticalPath()
+	if len(path) == 0 {
+		return ""
+	}
+	names := make([]string, len(path))
+	for i, r := range path {
+		names[i] = r.Name
+	}
+	return fmt.Sprintf("Critical path: %d resources, each created after the one before: %s", len(path), strings.Join(names, " -> "))
 }

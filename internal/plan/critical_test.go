@@ -52,3 +52,18 @@ func TestCriticalPath(t *testing.T) {
 		})
 	}
 }
+
+func TestCriticalPathLine(t *testing.T) {
+	doc := Document{Resources: []Resource{
+		{URN: "urn:pulumi:dev::peerctl::aws:ec2/vpc:Vpc::trading-vpc", Type: "aws:ec2/vpc:Vpc", Name: "trading-vpc", ID: "vpc-1"},
+		{URN: "urn:pulumi:dev::peerctl::aws:ec2/subnet:Subnet::trading-a", Type: "aws:ec2/subnet:Subnet", Name: "trading-a", ID: "subnet-1",
+			DependsOn: []string{"urn:pulumi:dev::peerctl::aws:ec2/vpc:Vpc::trading-vpc"}},
+	}}
+	want := "Critical path: 2 resources, each created after the one before: trading-vpc -> trading-a"
+	if got := doc.CriticalPathLine(); got != want {
+		t.Errorf("line = %q, want %q", got, want)
+	}
+	if got := (&Document{}).CriticalPathLine(); got != "" {
+		t.Errorf("empty plan: %q", got)
+	}
+}
