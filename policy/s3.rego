@@ -217,6 +217,12 @@ deny_s3_005 contains lib.finding(b, msg) if {
 
 production := {"prod", "production"}
 
+# production_plan: the environment is production, or ENVIRONMENT_SUFFIX
+# renamed a production stack (its safeguards stay on: plan.environmentOverride).
+production_plan if lower(object.get(lib.plan, "environment", "")) in production
+
+production_plan if object.get(object.get(lib.plan, "environmentOverride", {}), "production", false) == true
+
 # METADATA
 # title: Production buckets do not set forceDestroy
 # custom:
@@ -225,7 +231,7 @@ production := {"prod", "production"}
 # related_resources:
 #   - ref: https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketv2/#forcedestroy_go
 warn_s3_006 contains lib.finding(b, msg) if {
-	lower(object.get(lib.plan, "environment", "")) in production
+	production_plan
 	some b in buckets
 	lib.truthy(lib.prop(b, ["forceDestroy"]))
 	msg := sprintf("%s sets forceDestroy in environment %q; destroying the stack would delete its logs", [lib.label(b), input.environment])

@@ -217,7 +217,15 @@ test_warn_s3_006_fires_in_prod if {
 	count(s3.warn_s3_006) == 1 with input as object.union(plan(rs), {"environment": "prod"})
 }
 
+test_warn_s3_006_fires_on_a_prod_stack_renamed_by_environment_suffix if {
+	rs := [with_inputs(bucket, {"forceDestroy": true})]
+	override := {"environment": "qa", "environmentOverride": {"variable": "ENVIRONMENT_SUFFIX", "environment": "qa", "stackEnvironment": "prod", "production": true}}
+	count(s3.warn_s3_006) == 1 with input as object.union(plan(rs), override)
+}
+
 test_warn_s3_006_passes_in_dev_or_without_force_destroy if {
 	count(s3.warn_s3_006) == 0 with input as plan([with_inputs(bucket, {"forceDestroy": true})])
 	count(s3.warn_s3_006) == 0 with input as object.union(plan([with_inputs(bucket, {"forceDestroy": false})]), {"environment": "prod"})
+	dev_renamed := {"environment": "qa", "environmentOverride": {"variable": "ENVIRONMENT_SUFFIX", "environment": "qa", "stackEnvironment": "dev", "production": false}}
+	count(s3.warn_s3_006) == 0 with input as object.union(plan([with_inputs(bucket, {"forceDestroy": true})]), dev_renamed)
 }
