@@ -330,6 +330,9 @@ func (r *stackReader) entries(m *yaml.Node, path string) []yamlEntry {
 	seen := map[string]int{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		key, value := m.Content[i], m.Content[i+1]
+		if !r.count(key, path) {
+			return out
+		}
 		if key.ShortTag() == "!!merge" {
 			merged = append(merged, r.mergeSources(value, path)...)
 			continue
@@ -385,10 +388,7 @@ func joinPath(path, key string) string {
 // setting under its field path.
 func (r *stackReader) writeJSON(b *strings.Builder, n *yaml.Node, path string) {
 	n = resolveAlias(n)
-	if r.nodes++; r.nodes > maxYAMLNodes {
-		if r.nodes == maxYAMLNodes+1 {
-			r.p.addAt(n.Line, path, "", "expands to more than %d values (through aliases); write the settings out", maxYAMLNodes)
-		}
+	if !r.count(n, path) {
 		b.WriteString("null")
 		return
 	}
@@ -475,6 +475,17 @@ func (r *stackReader) numberNotation(n *yaml.Node, path string) {
 		return
 	}
 	r.p.addAt(n.Line, path, n.Value, "is read by YAML as the number %s; write numbers in plain decimal digits (%s), and quote text such as account ids", reading, reading)
+}
+
+// count charges one value against maxYAMLNodes; false once the file has
+// expanded past it (reported once, at the value that crossed it). Mapping
+// entries count as well as values: merge keys expand like aliases.
+func (r *stackReader) count(n *yaml.Node, path string) bool {
+	r.nodes++
+	if r.nodes == maxYAMLNodes+1 {
+		r.p.addAt(n.Line, path, "", "expands to more than %d values (through aliases); write the settings out", maxYAMLNodes)
+	}
+	return r.nodes <= maxYAMLNodes
 }
 
 func writeJSONString(b *strings.Builder, s string) {

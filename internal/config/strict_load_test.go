@@ -205,6 +205,19 @@ func TestAliasesAndMergeKeys(t *testing.T) {
 	if len(got) != 1 || !strings.Contains(got[0], "expands to more than 100000 values (through aliases); write the settings out") {
 		t.Errorf("problems = %q", got)
 	}
+
+	// Merge keys expand like aliases: ten copies of the level below, six
+	// levels deep, would be a million mapping entries.
+	b.Reset()
+	b.WriteString("config:\n  peerctl:tags:\n    m0: &m0 {a: x, b: x, c: x, d: x, e: x, f: x, g: x, h: x, i: x, j: x}\n")
+	for i := 1; i <= 6; i++ {
+		prev := "*m" + string(rune('0'+i-1))
+		b.WriteString("    m" + string(rune('0'+i)) + ": &m" + string(rune('0'+i)) + " {<<: [" + strings.Repeat(prev+", ", 9) + prev + "]}\n")
+	}
+	got = problemLines(t, b.String())
+	if len(got) != 1 || !strings.Contains(got[0], "expands to more than 100000 values (through aliases); write the settings out") {
+		t.Errorf("merge keys: problems = %q", got)
+	}
 }
 
 // Field names match exactly (encoding/json alone matches them ignoring
