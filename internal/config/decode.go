@@ -163,6 +163,10 @@ func decodeSpec(raw Raw, p *problems) *spec {
 	slices.Sort(keys)
 	spelledAs := map[string]string{} // setting name -> the key that set it
 	for _, key := range keys {
+		if key == "" {
+			p.add("config", "", "has a key with no name; name it or remove it")
+			continue
+		}
 		ns, name, found := strings.Cut(key, ":")
 		if !found {
 			ns, name = Namespace, key

@@ -38,6 +38,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("config:\n  peerctl:alarms: {emails: [\"Ops <ops@example.com>\", x], kmsKeyArn: \"arn:aws:kms:eu-west-1:111111111111:key/a\", peerTrafficBytes: 0}\n"))
 	f.Add([]byte("config:\n  peerctl:region: [a]\n  region: b\n  peerctl:tags: {a: [1], b: {c: d}}\n"))
 	f.Add([]byte("config:\n  peerctl:region: us-east-1\n\tx: 1\n"))
+	f.Add([]byte("config:\n &0000000: #0000\n")) // found by fuzzing: a key with no name
 	f.Fuzz(func(t *testing.T, data []byte) {
 		raw, err := ParseStackYAML(data)
 		if err != nil {

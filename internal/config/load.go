@@ -341,6 +341,10 @@ func (r *stackReader) entries(m *yaml.Node, path string) []yamlEntry {
 			r.p.addAt(key.Line, path, "", "has a key that is %s; keys must be plain text", nodeKind(key))
 			continue
 		}
+		if key.Value == "" {
+			r.p.addAt(key.Line, path, "", "has a key with no name; name it or remove it")
+			continue
+		}
 		if first, dup := seen[key.Value]; dup {
 			r.p.addAt(key.Line, joinPath(path, key.Value), "", "is set twice (first on line %d)", first)
 			continue

@@ -73,6 +73,9 @@ func TestStrictStackFile(t *testing.T) {
 			"line 2: region: is the same setting as peerctl:region (a key without namespace is peerctl's); keep one"}},
 		{"setting name case", "config:\n  peerctl:flowlogs: {}\n", []string{
 			"line 2: peerctl:flowlogs: is not a peerctl setting: keys are case-sensitive; did you mean peerctl:flowLogs?"}},
+		{"key without a name", "config:\n  &a : x\n  peerctl:tags: {\"\": x}\n", []string{
+			"line 2: config: has a key with no name; name it or remove it",
+			"line 3: peerctl:tags: has a key with no name; name it or remove it"}},
 		{"not UTF-8", "config:\n  peerctl:region: \xff\n", []string{
 			"line 2: stack file: is not UTF-8 text; save it as UTF-8"}},
 		{"encrypted secret nested", "config:\n  peerctl:alarms:\n    emails:\n      secure: AAABAMl\n", []string{
