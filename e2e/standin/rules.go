@@ -8,6 +8,9 @@ import (
 	"strings"
 )
 
+// ownName are the inputs that name the resource itself.
+var ownName = map[string]bool{"name": true, "namePrefix": true}
+
 // generatedID matches the ids AWS generates (vpc-0a1b..., pcx-...), unique
 // across accounts.
 var generatedID = regexp.MustCompile(`^[a-z]+-[0-9a-f]{8,}$`)
@@ -142,6 +145,17 @@ func refers(props map[string]any, id, arn string) bool {
 func refersIn(props map[string]any, id, arn string, inDoc bool) bool {
 	for k, v := range props {
 		if k == "tags" || k == "tagsAll" {
+			continue
+		}
+		// A resource's own name is no reference: names are per type (a
+		// role policy and a delivery channel may share one).
+		if !inDoc && ownName[k] && !generatedID.MatchString(id) {
+			if arn == "" {
+				continue
+			}
+			if refersValue(v, "", arn, inDoc) {
+				return true
+			}
 			continue
 		}
 		if refersValue(v, id, arn, inDoc) {
