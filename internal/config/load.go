@@ -256,6 +256,10 @@ func (r *stackReader) stackFile(doc *yaml.Node) Raw {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, value := root.Content[i], root.Content[i+1]
 		name := key.Value
+		if key.Kind != yaml.ScalarNode || name == "" {
+			r.p.addAt(key.Line, stackFileField, "", "has a key with no name or one that is not plain text; the top level holds config:")
+			continue
+		}
 		if first, dup := seen[name]; dup {
 			r.p.addAt(key.Line, name, "", "is set twice (first on line %d)", first)
 			continue

@@ -73,6 +73,8 @@ func TestStrictStackFile(t *testing.T) {
 			"line 2: region: is the same setting as peerctl:region (a key without namespace is peerctl's); keep one"}},
 		{"setting name case", "config:\n  peerctl:flowlogs: {}\n", []string{
 			"line 2: peerctl:flowlogs: is not a peerctl setting: keys are case-sensitive; did you mean peerctl:flowLogs?"}},
+		{"top-level key without a name", "\"\": x\nconfig: {}\n", []string{
+			"line 1: stack file: has a key with no name or one that is not plain text; the top level holds config:"}},
 		{"key without a name", "config:\n  &a : x\n  peerctl:tags: {\"\": x}\n", []string{
 			"line 2: config: has a key with no name; name it or remove it",
 			"line 3: peerctl:tags: has a key with no name; name it or remove it"}},
