@@ -27,11 +27,30 @@ const (
 	typeChannel    = "aws:cfg/deliveryChannel:DeliveryChannel"
 )
 
-// facets are resources that are a setting of another AWS object and take
-// its id (a peering connection's accepter and options, a recorder's
-// status): what refers to that id depends on the object, not on them, so
-// deleting a facet has no dependents.
-var facets = map[string]bool{typeAccepter: true, typeOptions: true, "aws:cfg/recorderStatus:RecorderStatus": true}
+// owners are the AWS objects whose settings are separate resources with
+// the owner's id or ARN (a bucket's policy and encryption, a topic's
+// policy, a peering connection's accepter and options, a recorder's
+// status).
+var owners = map[string]bool{typeConnection: true, typeRecorder: true, "aws:s3/bucketV2:BucketV2": true, "aws:s3/bucket:Bucket": true, "aws:sns/topic:Topic": true}
+
+// isFacet reports whether e is a setting of another existing resource: it
+// has that resource's id or ARN. What refers to that id depends on the
+// owner, not on the setting, so deleting a setting has no dependents.
+func isFacet(st *state, e entry) bool {
+	if owners[e.Type] {
+		return false
+	}
+	arn, _ := e.Outputs["arn"].(string)
+	for _, other := range st.Resources {
+		if other.URN == e.URN || other.Type == e.Type || !owners[other.Type] {
+			continue
+		}
+		if other.ID == e.ID || (arn != "" && other.Outputs["arn"] == arn) {
+			return true
+		}
+	}
+	return false
+}
 
 // bucketTypes are the S3 bucket resources: bucket names are global.
 var bucketTypes = map[string]bool{"aws:s3/bucketV2:BucketV2": true, "aws:s3/bucket:Bucket": true}
@@ -105,7 +124,7 @@ func activeAtCreation(st *state, pcx string) bool {
 // resource still refers to, by id or ARN (AWS: DependencyViolation), so
 // the engine must delete dependents first.
 func checkNoDependents(st *state, e entry) error {
-	if facets[e.Type] {
+	if isFacet(st, e) {
 		return nil
 	}
 	arn, _ := e.Outputs["arn"].(string)
