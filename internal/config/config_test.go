@@ -46,7 +46,7 @@ func TestDefaults(t *testing.T) {
 	if len(c.Peerings) != 1 || c.Peerings[0].Name() != "trading-analytics" {
 		t.Errorf("peerings = %+v", c.Peerings)
 	}
-	if c.Quotas != (Quotas{NACLRulesPerDirection: 20, SecurityGroupRulesPerDirection: 60, RoutesPerRouteTable: 50}) {
+	if c.Quotas != (Quotas{NACLRulesPerDirection: 20, SecurityGroupRulesPerDirection: 60, RoutesPerRouteTable: 50, ActivePeeringsPerVPC: 50, VPCsPerRegion: 5, GatewayEndpointsPerRegion: 20}) {
 		t.Errorf("quotas = %+v", c.Quotas)
 	}
 	if !c.SameAccount(c.Peerings[0]) {
@@ -278,6 +278,20 @@ func TestAllProblemsReportedAtOnce(t *testing.T) {
 	}
 	if !strings.HasPrefix(err.Error(), "invalid configuration (2 problems):\n  peerctl:environment: ") {
 		t.Errorf("message = %q", err.Error())
+	}
+}
+
+// A network that cannot be read is reported once: the default peering does
+// not also complain that the network it names is missing.
+func TestUnreadableNetworkReportedOnce(t *testing.T) {
+	_, err := parseYAML(t, `config:
+  peerctl:networks:
+    - {name: trading, cidr: 10.0.0.0/16, costCenter: trading, azCount: three}
+    - {name: analytics, cidr: 10.1.0.0/16, costCenter: analytics}
+`, nil)
+	want := `invalid configuration: peerctl:networks[0].azCount: "three" must be a whole number, not text`
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
 	}
 }
 

@@ -162,7 +162,6 @@ func TestPeeringDNSRuleDefault(t *testing.T) {
 		{"us-east-1", "", true},
 		{"eu-west-1", "", true},
 		{"il-central-1", "", false},
-		{"cn-north-1", "", false},
 		{"us-gov-west-1", "", false},
 		{"il-central-1", "true", true},
 		{"us-east-1", "false", false},

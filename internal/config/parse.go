@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/peerctl/peerctl/internal/netplan"
@@ -96,10 +97,13 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 		validatePeerings(Namespace+":peerings", c.Peerings, c.Networks, p)
 	} else {
 		c.Peerings = DefaultPeerings()
+		// Networks that could not be read are already reported; saying the
+		// default peering lacks them too would only confuse.
+		networksRead := !slices.Contains(s.BadNetworks, true)
 		for _, pr := range c.Peerings {
 			_, okR := c.Network(pr.Requester)
 			_, okA := c.Network(pr.Accepter)
-			if !okR || !okA {
+			if networksRead && (!okR || !okA) {
 				p.add(Namespace+":peerings", "", "is not set, and the default peering (%s to %s) needs networks with those names; list the peerings explicitly",
 					pr.Requester, pr.Accepter)
 			}

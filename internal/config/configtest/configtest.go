@@ -12,8 +12,21 @@ import (
 func MeshYAML(n int, extra ...string) string {
 	var b strings.Builder
 	b.WriteString("config:\n")
+	// All n VPCs are in one account (default credentials): past AWS's
+	// default of 5 VPCs per region, raise the per-region quotas, inside
+	// the caller's own peerctl:quotas if it passes one.
+	quotas := ""
+	if n > 5 {
+		quotas = fmt.Sprintf("vpcsPerRegion: %d, gatewayEndpointsPerRegion: %d", n, max(20, 2*n))
+	}
 	for _, e := range extra {
+		if rest, ok := strings.CutPrefix(e, "peerctl:quotas: {"); ok && quotas != "" {
+			e, quotas = "peerctl:quotas: {"+quotas+", "+rest, ""
+		}
 		b.WriteString("  " + e + "\n")
+	}
+	if quotas != "" {
+		b.WriteString("  peerctl:quotas: {" + quotas + "}\n")
 	}
 	b.WriteString("  peerctl:networks:\n")
 	for i := range n {
