@@ -33,10 +33,23 @@ const (
 // status).
 var owners = map[string]bool{typeConnection: true, typeRecorder: true, "aws:s3/bucketV2:BucketV2": true, "aws:s3/bucket:Bucket": true, "aws:sns/topic:Topic": true}
 
+// vpcDefaults are the VPC's own default ACL, security group and route
+// table, which the VPC refers to (defaultNetworkAclId, ...): deleting
+// their resource only stops managing them, as the Terraform provider does.
+var vpcDefaults = map[string]bool{
+	"aws:ec2/defaultNetworkAcl:DefaultNetworkAcl":                 true,
+	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":           true,
+	"aws:ec2/defaultRouteTable:DefaultRouteTable":                 true,
+	"aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation": true,
+}
+
 // isFacet reports whether e is a setting of another existing resource: it
 // has that resource's id or ARN. What refers to that id depends on the
 // owner, not on the setting, so deleting a setting has no dependents.
 func isFacet(st *state, e entry) bool {
+	if vpcDefaults[e.Type] {
+		return true
+	}
 	if owners[e.Type] {
 		return false
 	}
