@@ -623,9 +623,9 @@ func TestExplicitAZsAndShortage(t *testing.T) {
 }
 
 func TestFullMesh(t *testing.T) {
-	// 8 VPCs on one account: over the default quota of 5 per region, raised
-	// as a user with a quota increase would.
-	d := buildYAML(t, configtest.MeshYAML(8, "peerctl:quotas: {vpcsPerRegion: 8}"))
+	// 8 VPCs on one account: MeshYAML raises the default quota of 5 VPCs
+	// per region, as a user with a quota increase would.
+	d := buildYAML(t, configtest.MeshYAML(8))
 	if n := len(d.OfType(peeringType)); n != 28 {
 		t.Fatalf("%d peerings, want 28", n)
 	}
