@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -164,8 +163,10 @@ func checkNoDependents(st *state, e entry) error {
 	return fmt.Errorf("deleting %s %s: DependencyViolation: still used by %s", e.Type, e.ID, strings.Join(users, ", "))
 }
 
-// refers reports whether any value in props (JSON documents included, tags
-// excluded) is id or arn, or a sub-resource of arn ("arn/...", "arn:*").
+// refers reports whether any value in props (tags excluded) is id or arn,
+// or a sub-resource of arn ("arn/...", "arn:*"). Policy documents (JSON
+// text) are not read: AWS lets an IAM, bucket or topic policy name a
+// resource that does not exist, so they hold nothing back.
 // Inside a document (a policy, as JSON text or as an object) a name is not
 // a reference: policies name resources by ARN, and the same text may be
 // another resource's name (a bucket and a delivery channel both called
@@ -203,12 +204,6 @@ func refersValue(v any, id, arn string, inDoc bool) bool {
 		idMatch := id != "" && t == id && (!inDoc || generatedID.MatchString(id))
 		if idMatch || (arn != "" && (t == arn || strings.HasPrefix(t, arn+"/") || strings.HasPrefix(t, arn+":"))) {
 			return true
-		}
-		if strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
-			var doc any
-			if json.Unmarshal([]byte(t), &doc) == nil {
-				return refersValue(doc, id, arn, true)
-			}
 		}
 	case []any:
 		for _, x := range t {
