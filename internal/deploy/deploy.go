@@ -29,7 +29,17 @@ import (
 // returns an error wrapping cmdutil.ErrPolicyDenied when the policy denies
 // the plan. Any other error stops the command. cfg is the stack's validated
 // configuration, from its stack file or --config.
-type PreCheckFunc func(ctx context.Context, stack string, cfg *config.Config, policyDirs []string) error
+type PreCheckFunc func(ctx context.Context, stack string, cfg *config.Config, p PolicyOptions) error
+
+// PolicyOptions are the policy flags of preview and up, the same as
+// peerctl plan's: the user's policy directories (--policy-dir), the extra
+// Rego packages evaluated for findings (--namespace) and the evaluation's
+// time limit (--policy-timeout).
+type PolicyOptions struct {
+	Dirs       []string
+	Namespaces []string
+	Timeout    time.Duration
+}
 
 // Env is what the deploy commands take from outside; tests replace parts.
 type Env struct {
@@ -97,9 +107,8 @@ type Needs struct {
 	Preflight bool
 	Policy    PolicyMode
 	PreCheck  PreCheckFunc
-	// PolicyDirs are the user's policy directories (--policy-dir), checked
-	// with the baseline.
-	PolicyDirs []string
+	// Policies are the user's policy flags, checked with the baseline.
+	Policies PolicyOptions
 }
 
 // Session is a stack ready for the engine: configuration valid, CLI found,
@@ -136,7 +145,7 @@ func Prepare(ctx context.Context, env Env, fl Flags, needs Needs) (*Session, err
 	}
 	s := &Session{Env: env, StackName: target.Stack, StackFile: target.File, ProjectDir: target.Dir, Config: cfg}
 	if needs.Policy != PolicySkip && needs.PreCheck != nil {
-		err := needs.PreCheck(ctx, target.Stack, cfg, needs.PolicyDirs)
+		err := needs.PreCheck(ctx, target.Stack, cfg, needs.Policies)
 		switch {
 		case err == nil:
 		case errors.Is(err, cmdutil.ErrPolicyDenied) && needs.Policy == PolicyWarn:

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -164,7 +166,7 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 		{
 			name:      "policy denial stops up before the CLI is looked for",
 			env:       withPassphrase,
-			needs:     Needs{Credentials: true, Policy: PolicyEnforce, PreCheck: func(context.Context, string, *config.Config, []string) error { return denied }},
+			needs:     Needs{Credentials: true, Policy: PolicyEnforce, PreCheck: func(context.Context, string, *config.Config, PolicyOptions) error { return denied }},
 			wantSteps: "project config",
 			wantErr:   cmdutil.ErrPolicyDenied,
 			wantMsg:   "--allow-policy-violations",
@@ -172,14 +174,14 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 		{
 			name:      "policy denial is a warning when allowed",
 			env:       withPassphrase,
-			needs:     Needs{Credentials: true, Policy: PolicyWarn, PreCheck: func(context.Context, string, *config.Config, []string) error { return denied }},
+			needs:     Needs{Credentials: true, Policy: PolicyWarn, PreCheck: func(context.Context, string, *config.Config, PolicyOptions) error { return denied }},
 			wantSteps: "project config pulumi credentials",
 			wantWarn:  "warning: 2 deny findings: policy violations",
 		},
 		{
 			name:      "a failing pre-check is an error even when violations are allowed",
 			env:       withPassphrase,
-			needs:     Needs{Policy: PolicyWarn, PreCheck: func(context.Context, string, *config.Config, []string) error { return errors.New("plan crashed") }},
+			needs:     Needs{Policy: PolicyWarn, PreCheck: func(context.Context, string, *config.Config, PolicyOptions) error { return errors.New("plan crashed") }},
 			wantSteps: "project config",
 			wantMsg:   "pre-deployment check: plan crashed",
 		},
@@ -205,7 +207,7 @@ func TestPrepareOrderAndFailures(t *testing.T) {
 				tt.tweak(te)
 			}
 			if tt.needs.Policy != PolicySkip && tt.needs.PreCheck == nil {
-				tt.needs.PreCheck = func(context.Context, string, *config.Config, []string) error {
+				tt.needs.PreCheck = func(context.Context, string, *config.Config, PolicyOptions) error {
 					te.steps = append(te.steps, "precheck")
 					return nil
 				}
@@ -510,23 +512,24 @@ func TestCancelledOperationIsErrCancelled(t *testing.T) {
 	}
 }
 
-// The user's --policy-dir reaches the policy check with the stack's name.
-func TestPrepareHandsPolicyDirsToThePreCheck(t *testing.T) {
+// The user's policy flags reach the policy check with the stack's name.
+func TestPrepareHandsPolicyOptionsToThePreCheck(t *testing.T) {
 	te := newTestEnv(t, map[string]string{"PULUMI_CONFIG_PASSPHRASE": "test"})
+	want := PolicyOptions{Dirs: []string{"acme", "team"}, Namespaces: []string{"main"}, Timeout: 7 * time.Second}
 	var gotStack string
-	var gotDirs []string
+	var got PolicyOptions
 	_, err := Prepare(context.Background(), te.Env, Flags{Stack: "dev"}, Needs{
-		Policy:     PolicyEnforce,
-		PolicyDirs: []string{"acme", "team"},
-		PreCheck: func(_ context.Context, stack string, _ *config.Config, dirs []string) error {
-			gotStack, gotDirs = stack, dirs
+		Policy:   PolicyEnforce,
+		Policies: want,
+		PreCheck: func(_ context.Context, stack string, _ *config.Config, p PolicyOptions) error {
+			gotStack, got = stack, p
 			return nil
 		},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if gotStack != "dev" || strings.Join(gotDirs, ",") != "acme,team" {
-		t.Errorf("pre-check got stack %q dirs %v", gotStack, gotDirs)
+	if gotStack != "dev" || !reflect.DeepEqual(got, want) {
+		t.Errorf("pre-check got stack %q options %+v, want dev %+v", gotStack, got, want)
 	}
 }

@@ -4,9 +4,11 @@ package preview
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	plancmd "github.com/peerctl/peerctl/internal/cmd/plan"
 	"github.com/peerctl/peerctl/internal/cmdutil"
 	"github.com/peerctl/peerctl/internal/deploy"
 )
@@ -22,8 +24,11 @@ type PreviewOptions struct {
 
 	Flags                 deploy.Flags
 	AllowPolicyViolations bool
-	// PolicyDirs are extra policy directories checked with the baseline.
-	PolicyDirs []string
+	// PolicyDirs are extra policy directories checked with the baseline;
+	// Namespaces and PolicyTimeout are plan's --namespace and --policy-timeout.
+	PolicyDirs    []string
+	Namespaces    []string
+	PolicyTimeout time.Duration
 }
 
 // NewCmdPreview returns the preview command. runF replaces previewRun in tests.
@@ -45,6 +50,9 @@ warning, the preview still runs, and the command exits 4 unless
   peerctl preview --stack prod --backend s3://my-state-bucket/peerctl`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.PolicyTimeout <= 0 {
+				return cmdutil.UsageError(cmd, fmt.Errorf("--policy-timeout must be positive, got %s", opts.PolicyTimeout))
+			}
 			opts.Context = cmd.Context()
 			if runF != nil {
 				return runF(opts)
@@ -55,6 +63,7 @@ warning, the preview still runs, and the command exits 4 unless
 	deploy.AddFlags(cmd, &opts.Flags)
 	cmd.Flags().BoolVar(&opts.AllowPolicyViolations, "allow-policy-violations", false, "exit 0 even when the policy check denies the plan")
 	cmd.Flags().StringArrayVar(&opts.PolicyDirs, "policy-dir", nil, "also check the Rego policies in this directory, as peerctl plan --policy-dir does (repeatable)")
+	plancmd.AddPolicyFlags(cmd, &opts.Namespaces, &opts.PolicyTimeout)
 	return cmd
 }
 
@@ -62,7 +71,7 @@ func previewRun(opts *PreviewOptions) error {
 	ctx, stop := deploy.Interruptible(opts.Context)
 	defer stop()
 	s, err := deploy.Prepare(ctx, opts.Env, opts.Flags, deploy.Needs{
-		Credentials: true, Preflight: true, Policy: deploy.PolicyWarn, PreCheck: opts.PreCheck, PolicyDirs: opts.PolicyDirs,
+		Credentials: true, Preflight: true, Policy: deploy.PolicyWarn, PreCheck: opts.PreCheck, Policies: opts.policies(),
 	})
 	if err != nil {
 		return err
@@ -80,4 +89,9 @@ func previewRun(opts *PreviewOptions) error {
 		return s.PolicyErr
 	}
 	return nil
+}
+
+// policies are the policy flags as the pre-check takes them.
+func (o *PreviewOptions) policies() deploy.PolicyOptions {
+	return deploy.PolicyOptions{Dirs: o.PolicyDirs, Namespaces: o.Namespaces, Timeout: o.PolicyTimeout}
 }

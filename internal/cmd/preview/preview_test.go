@@ -18,7 +18,7 @@ import (
 func TestNewCmdPreviewFlags(t *testing.T) {
 	h := cmdtest.New(t, nil)
 	var got *PreviewOptions
-	preCheck := func(context.Context, string, *config.Config, []string) error { return nil }
+	preCheck := func(context.Context, string, *config.Config, deploy.PolicyOptions) error { return nil }
 	cmd := NewCmdPreview(h.Factory(), preCheck, func(o *PreviewOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"--stack", "qa", "--backend", "file:///srv/state", "--allow-policy-violations"})
 	if err := cmd.Execute(); err != nil {
@@ -31,7 +31,7 @@ func TestNewCmdPreviewFlags(t *testing.T) {
 }
 
 func TestPreviewRun(t *testing.T) {
-	denied := func(context.Context, string, *config.Config, []string) error {
+	denied := func(context.Context, string, *config.Config, deploy.PolicyOptions) error {
 		return fmt.Errorf("1 deny finding: %w", cmdutil.ErrPolicyDenied)
 	}
 	tests := []struct {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/peerctl/peerctl/internal/cmd/destroy"
 	"github.com/peerctl/peerctl/internal/cmd/outputs"
+	plancmd "github.com/peerctl/peerctl/internal/cmd/plan"
 	"github.com/peerctl/peerctl/internal/cmd/preview"
 	"github.com/peerctl/peerctl/internal/cmd/refresh"
 	"github.com/peerctl/peerctl/internal/cmd/up"
@@ -38,8 +39,16 @@ func deployCommands(f *cmdutil.Factory) []*cobra.Command {
 // cmdutil.ErrPolicyDenied (up stops unless --allow-policy-violations;
 // preview warns and exits 4).
 func policyPreCheck(f *cmdutil.Factory) deploy.PreCheckFunc {
-	return func(ctx context.Context, stack string, cfg *config.Config, policyDirs []string) error {
-		result, err := review.Run(ctx, cfg, stack, review.Options{PolicyDirs: policyDirs})
+	return func(ctx context.Context, stack string, cfg *config.Config, p deploy.PolicyOptions) error {
+		// Exceptions come from the same policy-exceptions.yaml plan reads,
+		// so an excepted finding does not stop up while plan passes.
+		exceptions, err := plancmd.ExceptionsFile(f.ProjectDir)
+		if err != nil {
+			return err
+		}
+		result, err := review.Run(ctx, cfg, stack, review.Options{
+			PolicyDirs: p.Dirs, Namespaces: p.Namespaces, Timeout: p.Timeout, ExceptionsFile: exceptions,
+		})
 		if err != nil {
 			return err
 		}
@@ -51,8 +60,11 @@ func policyPreCheck(f *cmdutil.Factory) deploy.PreCheckFunc {
 			return err
 		}
 		hint := "peerctl plan --stack " + stack
-		for _, d := range policyDirs {
+		for _, d := range p.Dirs {
 			hint += " --policy-dir " + d
+		}
+		for _, ns := range p.Namespaces {
+			hint += " --namespace " + ns
 		}
 		return fmt.Errorf("the offline plan of stack %q has %d deny finding(s) from the policies (see %s): %w",
 			stack, deny, hint, cmdutil.ErrPolicyDenied)

@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/peerctl/peerctl/internal/cmdutil"
+	"github.com/peerctl/peerctl/internal/deploy"
 )
 
 func factory(t *testing.T, dir string) (*cmdutil.Factory, *bytes.Buffer, *bytes.Buffer) {
@@ -70,7 +72,7 @@ func TestPolicyPreCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := policyPreCheck(f)(context.Background(), "dev", cfg, nil); err != nil {
+	if err := policyPreCheck(f)(context.Background(), "dev", cfg, deploy.PolicyOptions{Timeout: 5 * time.Second}); err != nil {
 		t.Fatalf("the dev stack must pass the baseline: %v", err)
 	}
 
@@ -79,11 +81,47 @@ func TestPolicyPreCheck(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(policies, "acme.rego"), []byte(rego), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err = policyPreCheck(f)(context.Background(), "dev", cfg, []string{policies})
+	withDir := deploy.PolicyOptions{Dirs: []string{policies}, Timeout: 5 * time.Second}
+	err = policyPreCheck(f)(context.Background(), "dev", cfg, withDir)
 	if cmdutil.ExitCode(err) != cmdutil.ExitPolicy || !strings.Contains(err.Error(), `stack "dev" has 1 deny finding(s)`) {
 		t.Fatalf("error = %v", err)
 	}
 	if !strings.Contains(errOut.String(), "ACME-009") {
 		t.Errorf("the findings are not shown: %q", errOut)
+	}
+
+	// The exceptions in the project's policy-exceptions.yaml apply to up
+	// and preview as they do to plan: an excepted deny does not stop them.
+	exceptions := "exceptions:\n  - rule: ACME-009\n    resource: \"*\"\n    reason: release freeze lifted for this change (CHG-1)\n    expires: 2999-12-31\n"
+	if err := os.WriteFile(filepath.Join(dir, "policy-exceptions.yaml"), []byte(exceptions), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := policyPreCheck(f)(context.Background(), "dev", cfg, withDir); err != nil {
+		t.Errorf("an excepted finding stopped the pre-check: %v", err)
+	}
+}
+
+// conftest policies in package main run in the pre-check with --namespace
+// main, as in plan; without it they are an error, never silently skipped.
+func TestPolicyPreCheckNamespaces(t *testing.T) {
+	dir := devProject(t)
+	f, _, _ := factory(t, dir)
+	cfg, err := f.StackConfig("dev", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	policies := t.TempDir()
+	rego := "package main\n\ndeny contains \"from a conftest policy\" if { true }\n"
+	if err := os.WriteFile(filepath.Join(policies, "main.rego"), []byte(rego), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := deploy.PolicyOptions{Dirs: []string{policies}, Timeout: 5 * time.Second}
+	if err := policyPreCheck(f)(context.Background(), "dev", cfg, opts); err == nil || cmdutil.ExitCode(err) == cmdutil.ExitPolicy {
+		t.Errorf("package main without --namespace: error = %v, want a load error", err)
+	}
+	opts.Namespaces = []string{"main"}
+	err = policyPreCheck(f)(context.Background(), "dev", cfg, opts)
+	if cmdutil.ExitCode(err) != cmdutil.ExitPolicy || !strings.Contains(err.Error(), "--namespace main") {
+		t.Errorf("with --namespace main: error = %v, want a denial naming the flag in its hint", err)
 	}
 }

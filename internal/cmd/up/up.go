@@ -5,9 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	plancmd "github.com/peerctl/peerctl/internal/cmd/plan"
 	"github.com/peerctl/peerctl/internal/cmdutil"
 	"github.com/peerctl/peerctl/internal/deploy"
 )
@@ -22,9 +24,12 @@ type UpOptions struct {
 
 	Flags                 deploy.Flags
 	AllowPolicyViolations bool
-	// PolicyDirs are extra policy directories checked with the baseline.
-	PolicyDirs  []string
-	SkipPreview bool
+	// PolicyDirs are extra policy directories checked with the baseline;
+	// Namespaces and PolicyTimeout are plan's --namespace and --policy-timeout.
+	PolicyDirs    []string
+	Namespaces    []string
+	PolicyTimeout time.Duration
+	SkipPreview   bool
 }
 
 // NewCmdUp returns the up command. runF replaces upRun in tests.
@@ -58,6 +63,9 @@ PULUMI_CONFIG_PASSPHRASE.`,
   peerctl up --stack prod --backend s3://my-state-bucket/peerctl`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.PolicyTimeout <= 0 {
+				return cmdutil.UsageError(cmd, fmt.Errorf("--policy-timeout must be positive, got %s", opts.PolicyTimeout))
+			}
 			opts.Context = cmd.Context()
 			if runF != nil {
 				return runF(opts)
@@ -68,6 +76,7 @@ PULUMI_CONFIG_PASSPHRASE.`,
 	deploy.AddFlags(cmd, &opts.Flags)
 	cmd.Flags().BoolVar(&opts.AllowPolicyViolations, "allow-policy-violations", false, "deploy even when the policy check denies the plan")
 	cmd.Flags().StringArrayVar(&opts.PolicyDirs, "policy-dir", nil, "also check the Rego policies in this directory, as peerctl plan --policy-dir does (repeatable)")
+	plancmd.AddPolicyFlags(cmd, &opts.Namespaces, &opts.PolicyTimeout)
 	cmd.Flags().BoolVar(&opts.SkipPreview, "skip-preview", false, "do not preview first (progress then shows no total)")
 	return cmd
 }
@@ -80,7 +89,7 @@ func upRun(opts *UpOptions) error {
 		policy = deploy.PolicyWarn
 	}
 	s, err := deploy.Prepare(ctx, opts.Env, opts.Flags, deploy.Needs{
-		Credentials: true, Preflight: true, Policy: policy, PreCheck: opts.PreCheck, PolicyDirs: opts.PolicyDirs,
+		Credentials: true, Preflight: true, Policy: policy, PreCheck: opts.PreCheck, Policies: opts.policies(),
 	})
 	if err != nil {
 		return err
@@ -121,4 +130,9 @@ func upRun(opts *UpOptions) error {
 	}
 	fmt.Fprintf(errOut, "\nCheck the deployment with: peerctl verify --stack %s\n", s.StackName)
 	return nil
+}
+
+// policies are the policy flags as the pre-check takes them.
+func (o *UpOptions) policies() deploy.PolicyOptions {
+	return deploy.PolicyOptions{Dirs: o.PolicyDirs, Namespaces: o.Namespaces, Timeout: o.PolicyTimeout}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -27,15 +28,16 @@ func TestNewCmdUpFlags(t *testing.T) {
 		wantErr   string
 		wantUsage bool
 	}{
-		{name: "defaults", args: nil, want: UpOptions{Flags: deploy.Flags{Stack: "dev"}}},
+		{name: "defaults", args: nil, want: UpOptions{Flags: deploy.Flags{Stack: "dev"}, PolicyTimeout: 5 * time.Second}},
 		{name: "all flags", args: []string{"-s", "prod", "--backend", "s3://state/peerctl", "--allow-policy-violations", "--skip-preview",
-			"--policy-dir", "acme", "--policy-dir", "team"},
+			"--policy-dir", "acme", "--policy-dir", "team", "--namespace", "main", "--policy-timeout", "9s"},
 			want: UpOptions{Flags: deploy.Flags{Stack: "prod", StackSet: true, Backend: "s3://state/peerctl"}, AllowPolicyViolations: true, SkipPreview: true,
-				PolicyDirs: []string{"acme", "team"}}},
+				PolicyDirs: []string{"acme", "team"}, Namespaces: []string{"main"}, PolicyTimeout: 9 * time.Second}},
 		{name: "a stack file anywhere", args: []string{"--config", "/srv/stacks/Pulumi.qa.yaml"},
 			want: UpOptions{Flags: deploy.Flags{Stack: "dev", ConfigFile: "/srv/stacks/Pulumi.qa.yaml"}}},
 		{name: "positional argument", args: []string{"prod"}, wantErr: `up takes no arguments, got ["prod"]`, wantUsage: true},
 		{name: "unknown flag", args: []string{"--yes"}, wantErr: "unknown flag: --yes", wantUsage: true},
+		{name: "no time for the policies", args: []string{"--policy-timeout", "0s"}, wantErr: "--policy-timeout must be positive, got 0s", wantUsage: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,8 +64,11 @@ func TestNewCmdUpFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(got.PolicyDirs, tt.want.PolicyDirs) {
-				t.Errorf("policy dirs = %v, want %v", got.PolicyDirs, tt.want.PolicyDirs)
+			if !slices.Equal(got.PolicyDirs, tt.want.PolicyDirs) || !slices.Equal(got.Namespaces, tt.want.Namespaces) {
+				t.Errorf("policy dirs, namespaces = %v %v, want %v %v", got.PolicyDirs, got.Namespaces, tt.want.PolicyDirs, tt.want.Namespaces)
+			}
+			if tt.want.PolicyTimeout != 0 && got.PolicyTimeout != tt.want.PolicyTimeout {
+				t.Errorf("policy timeout = %s, want %s", got.PolicyTimeout, tt.want.PolicyTimeout)
 			}
 			if got.Flags != tt.want.Flags || got.AllowPolicyViolations != tt.want.AllowPolicyViolations || got.SkipPreview != tt.want.SkipPreview {
 				t.Errorf("options = %+v %v %v, want %+v %v %v", got.Flags, got.AllowPolicyViolations, got.SkipPreview,
@@ -78,7 +83,7 @@ func newOpts(h *cmdtest.Harness, preCheck deploy.PreCheckFunc) *UpOptions {
 }
 
 func TestUpRun(t *testing.T) {
-	denied := func(context.Context, string, *config.Config, []string) error {
+	denied := func(context.Context, string, *config.Config, deploy.PolicyOptions) error {
 		return fmt.Errorf("policy: 1 deny finding (peering.dns): %w", cmdutil.ErrPolicyDenied)
 	}
 	tests := []struct {
