@@ -143,8 +143,12 @@ func TestTextRendering(t *testing.T) {
 	if strings.Index(out, "account trading") > strings.Index(out, "account analytics") {
 		t.Error("accounts must follow the configuration's network order")
 	}
-	if !strings.HasSuffix(out, "\n"+doc.Summary()+"\n") {
-		t.Errorf("the text plan does not end with the summary")
+	// The summary, then the deploy's critical path: AWS Config's chain is
+	// the longest (role, its policy, recorder, delivery channel, recorder
+	// status, rule: each needs the one before it to exist).
+	if !strings.Contains(out, "\n"+doc.Summary()+"\nCritical path: 6 resources, each created after the one before: ") ||
+		!strings.Contains(out, "-compliance-recorder -> ") || !strings.Contains(out, "-compliance-recorder-status -> ") {
+		t.Errorf("the text plan does not end with the summary and the critical path:\n%s", out[max(0, len(out)-600):])
 	}
 	counts := map[string]int{}
 	for _, r := range doc.Resources {

@@ -39,6 +39,10 @@ func (d *Document) WriteText(w io.Writer) error {
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", d.Summary())
+	// Why a deploy takes the time it does: AWS creates these one by one.
+	if line := d.CriticalPathLine(); line != "" {
+		fmt.Fprintf(&b, "%s\n", line)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
