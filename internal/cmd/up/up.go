@@ -7,10 +7,12 @@ import (
 	"io"
 	"time"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/spf13/cobra"
 
 	plancmd "github.com/peerctl/peerctl/internal/cmd/plan"
 	"github.com/peerctl/peerctl/internal/cmdutil"
+	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/deploy"
 )
 
@@ -29,7 +31,9 @@ type UpOptions struct {
 	PolicyDirs    []string
 	Namespaces    []string
 	PolicyTimeout time.Duration
-	SkipPreview   bool
+	// RenameEnvironment lets ENVIRONMENT_SUFFIX rename a deployed stack.
+	RenameEnvironment bool
+	SkipPreview       bool
 }
 
 // NewCmdUp returns the up command. runF replaces upRun in tests.
@@ -77,6 +81,7 @@ PULUMI_CONFIG_PASSPHRASE.`,
 	cmd.Flags().BoolVar(&opts.AllowPolicyViolations, "allow-policy-violations", false, "deploy even when the policy check denies the plan")
 	cmd.Flags().StringArrayVar(&opts.PolicyDirs, "policy-dir", nil, "also check the Rego policies in this directory, as peerctl plan --policy-dir does (repeatable)")
 	plancmd.AddPolicyFlags(cmd, &opts.Namespaces, &opts.PolicyTimeout)
+	cmd.Flags().BoolVar(&opts.RenameEnvironment, "rename-environment", false, "let "+config.EnvEnvironmentSuffix+" rename (and so replace) the resources of a deployed stack")
 	cmd.Flags().BoolVar(&opts.SkipPreview, "skip-preview", false, "do not preview first (progress then shows no total)")
 	return cmd
 }
@@ -97,6 +102,9 @@ func upRun(opts *UpOptions) error {
 	defer s.Close() // removes the workspace OpenStack makes
 	st, err := s.OpenStack(ctx, true)
 	if err != nil {
+		return err
+	}
+	if err := confirmRename(ctx, opts, s, &st); err != nil {
 		return err
 	}
 	out, errOut := opts.IO.Out, opts.IO.ErrOut
@@ -135,4 +143,23 @@ func upRun(opts *UpOptions) error {
 // policies are the policy flags as the pre-check takes them.
 func (o *UpOptions) policies() deploy.PolicyOptions {
 	return deploy.PolicyOptions{Dirs: o.PolicyDirs, Namespaces: o.Namespaces, Timeout: o.PolicyTimeout}
+}
+
+// confirmRename stops up before the engine changes anything when
+// ENVIRONMENT_SUFFIX would rename the resources of a deployed stack (their
+// physical names carry the environment, so AWS would replace them), unless
+// --rename-environment or the person at the terminal says so.
+func confirmRename(ctx context.Context, opts *UpOptions, s *deploy.Session, st *auto.Stack) error {
+	if s.Config.EnvironmentSource != config.EnvEnvironmentSuffix {
+		return nil
+	}
+	outputs, err := st.Outputs(ctx)
+	if err != nil {
+		return deploy.EngineError(ctx, "pulumi stack output", s, err)
+	}
+	deployed, _ := outputs["environment"].Value.(string)
+	return deploy.ConfirmRename(deploy.RenameRequest{
+		Stack: s.StackName, Deployed: deployed, Config: s.Config,
+		Confirmed: opts.RenameEnvironment, Interactive: opts.Env.Interactive(),
+	}, opts.IO.In, opts.IO.ErrOut)
 }

@@ -37,6 +37,7 @@ func TestNewCmdUpFlags(t *testing.T) {
 			want: UpOptions{Flags: deploy.Flags{Stack: "dev", ConfigFile: "/srv/stacks/Pulumi.qa.yaml"}}},
 		{name: "positional argument", args: []string{"prod"}, wantErr: `up takes no arguments, got ["prod"]`, wantUsage: true},
 		{name: "unknown flag", args: []string{"--yes"}, wantErr: "unknown flag: --yes", wantUsage: true},
+		{name: "rename allowed", args: []string{"--rename-environment"}, want: UpOptions{Flags: deploy.Flags{Stack: "dev"}, RenameEnvironment: true}},
 		{name: "no time for the policies", args: []string{"--policy-timeout", "0s"}, wantErr: "--policy-timeout must be positive, got 0s", wantUsage: true},
 	}
 	for _, tt := range tests {
@@ -69,6 +70,9 @@ func TestNewCmdUpFlags(t *testing.T) {
 			}
 			if tt.want.PolicyTimeout != 0 && got.PolicyTimeout != tt.want.PolicyTimeout {
 				t.Errorf("policy timeout = %s, want %s", got.PolicyTimeout, tt.want.PolicyTimeout)
+			}
+			if got.RenameEnvironment != tt.want.RenameEnvironment {
+				t.Errorf("rename environment = %v, want %v", got.RenameEnvironment, tt.want.RenameEnvironment)
 			}
 			if got.Flags != tt.want.Flags || got.AllowPolicyViolations != tt.want.AllowPolicyViolations || got.SkipPreview != tt.want.SkipPreview {
 				t.Errorf("options = %+v %v %v, want %+v %v %v", got.Flags, got.AllowPolicyViolations, got.SkipPreview,
@@ -165,6 +169,25 @@ func TestUpRun(t *testing.T) {
 			name:    "invalid configuration",
 			setup:   func(h *cmdtest.Harness, o *UpOptions) { o.Flags.Stack = "broken" },
 			wantErr: config.ErrInvalid,
+		},
+		{
+			name:    "ENVIRONMENT_SUFFIX renaming a deployed stack is refused without a terminal",
+			setup:   func(h *cmdtest.Harness, o *UpOptions) { h.Vars[config.EnvEnvironmentSuffix] = "qa" },
+			wantErr: cmdutil.ErrUsage,
+			wantMsg: `refusing to deploy: ENVIRONMENT_SUFFIX=qa renames every resource of stack "dev" from environment dev to qa`,
+		},
+		{
+			name: "--rename-environment lets it rename",
+			setup: func(h *cmdtest.Harness, o *UpOptions) {
+				h.Vars[config.EnvEnvironmentSuffix] = "qa"
+				o.RenameEnvironment = true
+			},
+			wantUp: true,
+		},
+		{
+			name:   "ENVIRONMENT_SUFFIX equal to the deployed environment renames nothing",
+			setup:  func(h *cmdtest.Harness, o *UpOptions) { h.Vars[config.EnvEnvironmentSuffix] = "dev" },
+			wantUp: true,
 		},
 		{
 			name: "engine failure",
