@@ -290,30 +290,7 @@ func TestCheck(t *testing.T) {
 				return Clients{Config: accounts[n.Name], Sinks: accounts[n.Name], Zones: accounts[n.Name]}, nil
 			}}
 			err := c.Check(context.Background(), cfg, ids)
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Fatalf("unexpected error: %v", err)
-			case tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr):
-				t.Fatalf("err:\n%v\nwant:\n%s", err, tt.wantErr)
-			}
-			if got := errors.Is(err, config.ErrInvalid); got != tt.wantConflict {
-				t.Errorf("errors.Is(err, config.ErrInvalid) = %v, want %v", got, tt.wantConflict)
-			}
-			if got := errors.Is(err, ErrConflict); got != tt.wantConflict {
-				t.Errorf("errors.Is(err, ErrConflict) = %v, want %v", got, tt.wantConflict)
-			}
-			// A conflict is the configuration's to fix (exit 3); a failed
-			// call is any other failure (exit 1).
-			wantCode := cmdutil.ExitOK
-			switch {
-			case tt.wantConflict:
-				wantCode = cmdutil.ExitConfig
-			case err != nil:
-				wantCode = cmdutil.ExitError
-			}
-			if got := cmdutil.ExitCode(err); got != wantCode {
-				t.Errorf("exit status %d, want %d", got, wantCode)
-			}
+			checkOutcome(t, err, tt.wantErr, tt.wantConflict)
 			if tt.wantCalls != [2]string{} {
 				got := [2]string{strings.Join(tt.trading.calls, " "), strings.Join(tt.analytics.calls, " ")}
 				if got != tt.wantCalls {
@@ -350,5 +327,34 @@ func TestPlan(t *testing.T) {
 				t.Errorf("Plan:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
 			}
 		})
+	}
+}
+
+// checkOutcome compares a Check error with the expected message and what
+// it must be to callers: a conflict is the configuration's to fix
+// (config.ErrInvalid, exit 3); a failed call is any other failure (exit 1).
+func checkOutcome(t *testing.T, err error, wantErr string, wantConflict bool) {
+	t.Helper()
+	switch {
+	case wantErr == "" && err != nil:
+		t.Fatalf("unexpected error: %v", err)
+	case wantErr != "" && (err == nil || err.Error() != wantErr):
+		t.Fatalf("err:\n%v\nwant:\n%s", err, wantErr)
+	}
+	if got := errors.Is(err, config.ErrInvalid); got != wantConflict {
+		t.Errorf("errors.Is(err, config.ErrInvalid) = %v, want %v", got, wantConflict)
+	}
+	if got := errors.Is(err, ErrConflict); got != wantConflict {
+		t.Errorf("errors.Is(err, ErrConflict) = %v, want %v", got, wantConflict)
+	}
+	wantCode := cmdutil.ExitOK
+	switch {
+	case wantConflict:
+		wantCode = cmdutil.ExitConfig
+	case err != nil:
+		wantCode = cmdutil.ExitError
+	}
+	if got := cmdutil.ExitCode(err); got != wantCode {
+		t.Errorf("exit status %d, want %d", got, wantCode)
 	}
 }

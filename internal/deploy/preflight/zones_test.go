@@ -2,7 +2,6 @@ package preflight
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/peerctl/peerctl/internal/cmdutil"
 	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/deploy/awsauth"
 )
@@ -114,25 +112,7 @@ func TestCheckZones(t *testing.T) {
 			}}
 			ids := []awsauth.Identity{{Network: "trading", Account: "111111111111"}, {Network: "analytics", Account: "222222222222"}}
 			err = c.Check(context.Background(), cfg, ids)
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Fatalf("unexpected error: %v", err)
-			case tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr):
-				t.Fatalf("err:\n%v\nwant:\n%s", err, tt.wantErr)
-			}
-			wantCode := cmdutil.ExitOK
-			switch {
-			case tt.wantConflict:
-				wantCode = cmdutil.ExitConfig
-			case err != nil:
-				wantCode = cmdutil.ExitError
-			}
-			if got := cmdutil.ExitCode(err); got != wantCode {
-				t.Errorf("exit status %d, want %d", got, wantCode)
-			}
-			if got := errors.Is(err, ErrConflict); got != tt.wantConflict {
-				t.Errorf("errors.Is(err, ErrConflict) = %v, want %v", got, tt.wantConflict)
-			}
+			checkOutcome(t, err, tt.wantErr, tt.wantConflict)
 			for name, a := range accounts {
 				if a.zoneCalls != 1 && tt.wantErr == "" {
 					t.Errorf("%s asked for its zones %d times, want once", name, a.zoneCalls)
