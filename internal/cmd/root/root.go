@@ -6,6 +6,7 @@ import (
 
 	"github.com/peerctl/peerctl/internal/cmd/plan"
 	"github.com/peerctl/peerctl/internal/cmd/policy"
+	"github.com/peerctl/peerctl/internal/cmd/version"
 	"github.com/peerctl/peerctl/internal/cmdutil"
 )
 
@@ -19,9 +20,11 @@ resolution both ways, and allows only HTTPS (443) and PostgreSQL (5432) across.
 
 Start with "peerctl plan": it runs the real Pulumi program offline (no AWS
 credentials, no Pulumi CLI) and shows every resource it would create.`,
+		Version:       version.Current().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	cmd.SetVersionTemplate("{{.Version}}\n")
 	cmd.SetIn(f.IO.In)
 	cmd.SetOut(f.IO.Out)
 	cmd.SetErr(f.IO.ErrOut)
@@ -31,5 +34,6 @@ credentials, no Pulumi CLI) and shows every resource it would create.`,
 	cmd.AddCommand(plan.NewCmdPlan(f, nil))
 	cmd.AddCommand(policy.NewCmdPolicy(f))
 	cmd.AddCommand(deployCommands(f)...)
+	cmd.AddCommand(version.NewCmdVersion(f))
 	return cmd
 }

@@ -46,10 +46,23 @@ func TestCommandTree(t *testing.T) {
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"plan", "preview", "up", "destroy", "refresh", "outputs", "verify"} {
+	for _, name := range []string{"plan", "policy", "preview", "up", "destroy", "refresh", "outputs", "verify", "version"} {
 		if !strings.Contains(out.String(), "\n  "+name+" ") {
 			t.Errorf("help does not list %q:\n%s", name, out)
 		}
+	}
+}
+
+// --version prints the first line of `peerctl version`.
+func TestVersionFlag(t *testing.T) {
+	f, out, _ := factory(t, t.TempDir())
+	cmd := NewCmdRoot(f)
+	cmd.SetArgs([]string{"--version"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "peerctl ") || !strings.HasSuffix(out.String(), "\n") || strings.Count(out.String(), "\n") != 1 {
+		t.Errorf("--version printed %q, want one line starting with peerctl", out)
 	}
 }
 
