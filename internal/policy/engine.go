@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -128,10 +129,30 @@ func loadModules(dirs []string, withTests bool) (map[string]*ast.Module, []strin
 	for _, s := range srcs {
 		isBaseline[s.name] = true
 	}
+	seenDirs := map[string]bool{}
 	for _, d := range dirs {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("policy dir %q: %w", d, err)
+		}
+		if seenDirs[abs] {
+			continue // the same directory given twice
+		}
+		seenDirs[abs] = true
 		s, err := dirSources(d, withTests)
 		if err != nil {
 			return nil, nil, nil, err
+		}
+		for i := range s {
+			// A user's policy/s3.rego (conftest's default directory is
+			// policy/) has the name of an embedded baseline file: name it by
+			// its absolute path, so it is loaded, and checked, as the
+			// user's own file rather than dropped as a duplicate.
+			if isBaseline[s[i].name] {
+				if s[i].name, err = filepath.Abs(s[i].name); err != nil {
+					return nil, nil, nil, err
+				}
+			}
 		}
 		srcs = append(srcs, s...)
 	}

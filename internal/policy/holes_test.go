@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -151,5 +152,36 @@ func TestDefaultTimeout(t *testing.T) {
 	// The documented default: "a few seconds".
 	if e.timeout != 5*time.Second {
 		t.Errorf("default timeout %s, want 5s", e.timeout)
+	}
+}
+
+// conftest's default policy directory is policy/, where the embedded
+// baseline's files are named too: a user's policy/s3.rego must load as the
+// user's own file, not be dropped as a duplicate of the baseline's.
+func TestUserFileNamedLikeTheBaseline(t *testing.T) {
+	dir := t.TempDir()
+	rego := "package peerctl.team\n\ndeny_team_001 contains \"from the team's policy/s3.rego\" if { true }\n"
+	writeFile(t, filepath.Join(dir, "policy", "s3.rego"), rego)
+	t.Chdir(dir)
+	for _, dirs := range [][]string{{"policy"}, {"./policy"}, {"policy", "./policy"}} {
+		e := newEngine(t, dirs...)
+		got := userFindings(t, e, vpcPlan())
+		want := []Finding{{Rule: "TEAM-001", Severity: "deny", Message: "from the team's policy/s3.rego"}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("--policy-dir %v: findings = %+v\nwant %+v", dirs, got, want)
+		}
+		if r := e.rule("TEAM-001"); r == nil || r.Baseline {
+			t.Errorf("--policy-dir %v: TEAM-001 = %+v, want a user rule", dirs, r)
+		}
+	}
+}
+
+func writeFile(t *testing.T, name, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
