@@ -96,12 +96,26 @@ func Pulumi(ctx context.Context, repo string) (string, error) {
 // Standin returns the directory holding the stand-in provider, named
 // pulumi-resource-aws so the engine finds it on PATH.
 func Standin(ctx context.Context, repo string) (string, error) {
+	// The key covers every package of this module the stand-in is built
+	// from (it answers through internal/plan, which reaches config, stack,
+	// regions and the components), so a change to any of them rebuilds it.
+	dirs, err := moduleDeps(ctx, repo, "./e2e/standin")
+	if err != nil {
+		return "", err
+	}
+	absRepo, err := filepath.Abs(repo)
+	if err != nil {
+		return "", err
+	}
 	var files []string
-	for _, dir := range []string{"e2e/standin", "internal/plan", "internal/netplan"} {
-		matches, _ := filepath.Glob(filepath.Join(repo, dir, "*.go"))
+	for _, dir := range dirs {
+		matches, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, m := range matches {
 			if !strings.HasSuffix(m, "_test.go") {
-				rel, _ := filepath.Rel(repo, m)
+				rel, err := filepath.Rel(absRepo, m)
+				if err != nil {
+					return "", err
+				}
 				files = append(files, rel)
 			}
 		}
@@ -120,6 +134,29 @@ func Standin(ctx context.Context, repo string) (string, error) {
 		return "", err
 	}
 	return filepath.Dir(path), nil
+}
+
+// moduleDeps lists the directories of the packages of the module in repo
+// that pkg is built from, itself included.
+func moduleDeps(ctx context.Context, repo, pkg string) ([]string, error) {
+	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-f", "{{if not .Standard}}{{.Dir}}{{end}}", pkg)
+	cmd.Dir = repo
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list -deps %s: %w", pkg, err)
+	}
+	root, err := filepath.Abs(repo)
+	if err != nil {
+		return nil, err
+	}
+	var dirs []string
+	for _, d := range strings.Fields(string(out)) {
+		if rel, err := filepath.Rel(root, d); err == nil && !strings.HasPrefix(rel, "..") {
+			dirs = append(dirs, d)
+		}
+	}
+	sort.Strings(dirs)
+	return dirs, nil
 }
 
 // buildOnce builds pkg (go build, in dir) to path unless it exists. A lock
