@@ -39,6 +39,9 @@ type PolicyOptions struct {
 	Dirs       []string
 	Namespaces []string
 	Timeout    time.Duration
+	// StackFile is the stack's file, beside which policy-exceptions.yaml
+	// lives; Prepare sets it.
+	StackFile string
 }
 
 // Env is what the deploy commands take from outside; tests replace parts.
@@ -145,7 +148,9 @@ func Prepare(ctx context.Context, env Env, fl Flags, needs Needs) (*Session, err
 	}
 	s := &Session{Env: env, StackName: target.Stack, StackFile: target.File, ProjectDir: target.Dir, Config: cfg}
 	if needs.Policy != PolicySkip && needs.PreCheck != nil {
-		err := needs.PreCheck(ctx, target.Stack, cfg, needs.Policies)
+		policies := needs.Policies
+		policies.StackFile = target.File
+		err := needs.PreCheck(ctx, target.Stack, cfg, policies)
 		switch {
 		case err == nil:
 		case errors.Is(err, cmdutil.ErrPolicyDenied) && needs.Policy == PolicyWarn:

@@ -529,6 +529,8 @@ func TestPrepareHandsPolicyOptionsToThePreCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Prepare adds the stack file, beside which policy-exceptions.yaml lives.
+	want.StackFile = filepath.Join(te.dir, "Pulumi.dev.yaml")
 	if gotStack != "dev" || !reflect.DeepEqual(got, want) {
 		t.Errorf("pre-check got stack %q options %+v, want dev %+v", gotStack, got, want)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -88,7 +89,9 @@ func ParseExceptions(file string, b []byte) ([]Exception, error) {
 			errs = append(errs, fmt.Errorf("%s:%d: %w: %v", file, n.Line, ErrInvalidExceptions, err))
 			continue
 		}
-		x.File, x.Line = file, n.Line
+		// The file's own name, not its path: it goes into the plan JSON,
+		// which must not depend on where the checkout is.
+		x.File, x.Line = filepath.Base(file), n.Line
 		if err := x.check(); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w: %v", x.where(), ErrInvalidExceptions, err))
 			continue

@@ -95,8 +95,8 @@ deny_demo_001 contains {"msg": sprintf("VPC %s", [r.name]), "urn": r.urn} if {
 	for _, want := range []string{
 		"Policy: 1 deny, 0 warn, 1 suppressed by exceptions.",
 		"Suppressed by exceptions (1):\n  deny DEMO-001   trading    VPC trading-vpc\n",
-		"      excepted by " + xfile + ":2 until 2999-12-31: accepted by the security team (ticket 1)\n",
-		"Exception " + xfile + `:6 for DEMO-001 on "*analytics*" expired on 2000-01-31; it no longer suppresses anything (1 finding(s) it matches are reported above).`,
+		"      excepted by policy-exceptions.yaml:2 until 2999-12-31: accepted by the security team (ticket 1)\n",
+		`Exception policy-exceptions.yaml:6 for DEMO-001 on "*analytics*" expired on 2000-01-31; it no longer suppresses anything (1 finding(s) it matches are reported above).`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)
@@ -115,7 +115,7 @@ deny_demo_001 contains {"msg": sprintf("VPC %s", [r.name]), "urn": r.urn} if {
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Findings) != 1 || len(doc.Suppressed) != 1 || doc.Suppressed[0]["exception"] != xfile+":2" ||
+	if len(doc.Findings) != 1 || len(doc.Suppressed) != 1 || doc.Suppressed[0]["exception"] != "policy-exceptions.yaml:2" ||
 		len(doc.Exceptions) != 2 || doc.Exceptions[1]["expired"] != true || doc.Exceptions[0]["suppressed"] != 1.0 {
 		t.Errorf("JSON findings %v\nsuppressed %v\nexceptions %v", doc.Findings, doc.Suppressed, doc.Exceptions)
 	}

@@ -83,7 +83,7 @@ func planRun(opts *PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	exceptions, err := ExceptionsFile(opts.ProjectDir)
+	exceptions, err := ExceptionsFile(opts.ConfigFile, opts.ProjectDir)
 	if err != nil {
 		return err
 	}
@@ -114,10 +114,14 @@ func AddPolicyFlags(cmd *cobra.Command, namespaces *[]string, timeout *time.Dura
 	cmd.Flags().DurationVar(timeout, "policy-timeout", policy.DefaultTimeout, "stop evaluating the policies after this long")
 }
 
-// ExceptionsFile is policy-exceptions.yaml in the project directory, "" when
-// there is no project directory (--config outside a project). preview and up
-// read exceptions from the same place.
-func ExceptionsFile(projectDir func() (string, error)) (string, error) {
+// ExceptionsFile is policy-exceptions.yaml beside the stack file: in the
+// directory of --config when it is given (the stack's own project, not the
+// one the command runs in), else in the project directory; "" when there is
+// no project directory. preview and up read exceptions from the same place.
+func ExceptionsFile(configFile string, projectDir func() (string, error)) (string, error) {
+	if configFile != "" {
+		return filepath.Join(filepath.Dir(configFile), policy.ExceptionsFile), nil
+	}
 	if projectDir == nil {
 		return "", nil
 	}

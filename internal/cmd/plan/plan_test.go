@@ -336,3 +336,19 @@ deny_acme_001 contains {"msg": sprintf("%s: VPCs need change approval", [r.name]
 		t.Errorf("output lacks the suppressed count:\n%s", out[max(0, len(out)-600):])
 	}
 }
+
+// With --config the exceptions are the stack's own, beside its file, not
+// those of whatever project the command happens to run in.
+func TestExceptionsFileFollowsTheStackFile(t *testing.T) {
+	project := func() (string, error) { return filepath.Join("work", "other-project"), nil }
+	tests := []struct{ config, want string }{
+		{filepath.Join("srv", "stacks", "Pulumi.qa.yaml"), filepath.Join("srv", "stacks", "policy-exceptions.yaml")},
+		{"", filepath.Join("work", "other-project", "policy-exceptions.yaml")},
+	}
+	for _, tt := range tests {
+		got, err := ExceptionsFile(tt.config, project)
+		if err != nil || got != tt.want {
+			t.Errorf("ExceptionsFile(%q) = %q, %v; want %q", tt.config, got, err, tt.want)
+		}
+	}
+}

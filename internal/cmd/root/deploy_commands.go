@@ -42,7 +42,7 @@ func policyPreCheck(f *cmdutil.Factory) deploy.PreCheckFunc {
 	return func(ctx context.Context, stack string, cfg *config.Config, p deploy.PolicyOptions) error {
 		// Exceptions come from the same policy-exceptions.yaml plan reads,
 		// so an excepted finding does not stop up while plan passes.
-		exceptions, err := plancmd.ExceptionsFile(f.ProjectDir)
+		exceptions, err := plancmd.ExceptionsFile(p.StackFile, f.ProjectDir)
 		if err != nil {
 			return err
 		}
