@@ -9,10 +9,12 @@ import (
 )
 
 // RenameRequest is what decides whether up may rename a deployed stack's
-// resources through ENVIRONMENT_SUFFIX. The environment suffixes every
-// physical name, so a different one makes AWS replace the VPCs, buckets,
-// roles and log groups of a stack that is already deployed: that must never
-// happen because a variable was left set in a shell or a CI job.
+// resources. The environment suffixes every physical name, so a different
+// one makes AWS replace the VPCs, buckets, roles and log groups of a stack
+// that is already deployed: that must never happen because a variable was
+// left set in a shell or a CI job, nor because one was not set this time
+// (a stack deployed as qa through ENVIRONMENT_SUFFIX goes back to the stack
+// file's name without it).
 type RenameRequest struct {
 	Stack string
 	// Deployed is the deployed stack's environment output, "" for a stack
@@ -24,12 +26,9 @@ type RenameRequest struct {
 	Interactive bool
 }
 
-// Renames reports whether up would rename the deployed resources through
-// ENVIRONMENT_SUFFIX. A rename by editing the stack file is a reviewed
-// change and is not asked about.
+// Renames reports whether up would rename the deployed resources.
 func (r RenameRequest) Renames() bool {
-	return r.Config != nil && r.Config.EnvironmentSource == config.EnvEnvironmentSuffix &&
-		r.Deployed != "" && r.Deployed != r.Config.Environment
+	return r.Config != nil && r.Deployed != "" && r.Deployed != r.Config.Environment
 }
 
 // ConfirmRename lets up go on when nothing is renamed, when
@@ -42,10 +41,15 @@ func ConfirmRename(r RenameRequest, in io.Reader, out io.Writer) error {
 		return nil
 	}
 	env := r.Config.Environment
-	what := fmt.Sprintf("%s=%s renames every resource of stack %q from environment %s to %s, and AWS replaces them (new VPCs, subnets, buckets, roles and log groups; the old ones are deleted)",
-		config.EnvEnvironmentSuffix, env, r.Stack, r.Deployed, env)
+	cause, undo := config.EnvEnvironmentSuffix+"="+env, "unset "+config.EnvEnvironmentSuffix
+	if r.Config.EnvironmentSource != config.EnvEnvironmentSuffix {
+		cause = "the stack file's environment " + env
+		undo = fmt.Sprintf("set %s=%s", config.EnvEnvironmentSuffix, r.Deployed)
+	}
+	what := fmt.Sprintf("%s renames every resource of stack %q from environment %s to %s, and AWS replaces them (new VPCs, subnets, buckets, roles and log groups; the old ones are deleted)",
+		cause, r.Stack, r.Deployed, env)
 	if !r.Interactive {
-		return usagef("refusing to deploy: %s; pass --rename-environment to do that, or unset %s to update the stack as deployed", what, config.EnvEnvironmentSuffix)
+		return usagef("refusing to deploy: %s; pass --rename-environment to do that, or %s to update the stack as deployed", what, undo)
 	}
 	fmt.Fprintf(out, "%s.\nType the new environment name (%s) to go ahead: ", what, env)
 	answer, err := readLine(in)

@@ -25,7 +25,11 @@ func TestConfirmRename(t *testing.T) {
 	}{
 		{name: "a first deploy renames nothing", req: RenameRequest{Stack: "prod", Config: overridden}},
 		{name: "the override equals what is deployed", req: RenameRequest{Stack: "prod", Deployed: "qa", Config: overridden}},
-		{name: "an edited stack file is a reviewed change", req: RenameRequest{Stack: "staging", Deployed: "stage", Config: fromFile}},
+		{name: "back to the stack file's name without the variable", req: RenameRequest{Stack: "staging", Deployed: "qa", Config: fromFile},
+			wantErr: `refusing to deploy: the stack file's environment staging renames every resource of stack "staging" from environment qa to staging, and AWS replaces them ` +
+				`(new VPCs, subnets, buckets, roles and log groups; the old ones are deleted); pass --rename-environment to do that, or set ENVIRONMENT_SUFFIX=qa to update the stack as deployed`,
+			wantIs: cmdutil.ErrUsage},
+		{name: "the stack file's own environment is deployed", req: RenameRequest{Stack: "staging", Deployed: "staging", Config: fromFile}},
 		{name: "confirmed with the flag", req: RenameRequest{Stack: "prod", Deployed: "prod", Config: overridden, Confirmed: true}},
 		{name: "no terminal", req: RenameRequest{Stack: "prod", Deployed: "prod", Config: overridden},
 			wantErr: refusal, wantIs: cmdutil.ErrUsage},

@@ -81,7 +81,7 @@ PULUMI_CONFIG_PASSPHRASE.`,
 	cmd.Flags().BoolVar(&opts.AllowPolicyViolations, "allow-policy-violations", false, "deploy even when the policy check denies the plan")
 	cmd.Flags().StringArrayVar(&opts.PolicyDirs, "policy-dir", nil, "also check the Rego policies in this directory, as peerctl plan --policy-dir does (repeatable)")
 	plancmd.AddPolicyFlags(cmd, &opts.Namespaces, &opts.PolicyTimeout)
-	cmd.Flags().BoolVar(&opts.RenameEnvironment, "rename-environment", false, "let "+config.EnvEnvironmentSuffix+" rename (and so replace) the resources of a deployed stack")
+	cmd.Flags().BoolVar(&opts.RenameEnvironment, "rename-environment", false, "let a different environment ("+config.EnvEnvironmentSuffix+" or the stack file) rename, and so replace, the resources of a deployed stack")
 	cmd.Flags().BoolVar(&opts.SkipPreview, "skip-preview", false, "do not preview first (progress then shows no total)")
 	return cmd
 }
@@ -145,14 +145,11 @@ func (o *UpOptions) policies() deploy.PolicyOptions {
 	return deploy.PolicyOptions{Dirs: o.PolicyDirs, Namespaces: o.Namespaces, Timeout: o.PolicyTimeout}
 }
 
-// confirmRename stops up before the engine changes anything when
-// ENVIRONMENT_SUFFIX would rename the resources of a deployed stack (their
+// confirmRename stops up before the engine changes anything when the
+// environment would rename the resources of a deployed stack (their
 // physical names carry the environment, so AWS would replace them), unless
 // --rename-environment or the person at the terminal says so.
 func confirmRename(ctx context.Context, opts *UpOptions, s *deploy.Session, st *auto.Stack) error {
-	if s.Config.EnvironmentSource != config.EnvEnvironmentSuffix {
-		return nil
-	}
 	outputs, err := st.Outputs(ctx)
 	if err != nil {
 		return deploy.EngineError(ctx, "pulumi stack output", s, err)
