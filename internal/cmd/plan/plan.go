@@ -61,8 +61,17 @@ and eight digits derived from the name for a profile without account.id.`,
 			if opts.PolicyTimeout <= 0 {
 				return cmdutil.UsageError(cmd, fmt.Errorf("--policy-timeout must be positive, got %s", opts.PolicyTimeout))
 			}
-			if opts.ConfigFile != "" && !cmd.Flags().Changed("stack") {
-				opts.Stack = cmdutil.StackFromFile(opts.ConfigFile, opts.Stack)
+			if opts.ConfigFile != "" {
+				// As the deploy commands do: the file names its stack, and
+				// a --stack naming another one is refused, not guessed.
+				named := cmdutil.StackFromFile(opts.ConfigFile, "")
+				switch {
+				case named != "" && cmd.Flags().Changed("stack") && opts.Stack != named:
+					return cmdutil.UsageError(cmd, fmt.Errorf("--stack %q does not match --config %s, the stack file of stack %q: drop --stack, or name the file %s",
+						opts.Stack, opts.ConfigFile, named, config.StackFileName(opts.Stack)))
+				case named != "":
+					opts.Stack = named
+				}
 			}
 			if runF != nil {
 				return runF(opts)

@@ -51,6 +51,19 @@ func TestFlags(t *testing.T) {
 	}
 }
 
+// plan refuses the --stack/--config mismatch the deploy commands refuse, so
+// that a plan never shows URNs of a stack up would not deploy.
+func TestStackMustMatchTheStackFile(t *testing.T) {
+	f, _, _ := testFactory(t, t.TempDir(), nil)
+	cmd := NewCmdPlan(f, func(*PlanOptions) error { t.Error("ran despite the mismatch"); return nil })
+	cmd.SetArgs([]string{"--stack", "prod", "--config", "Pulumi.dev.yaml"})
+	err := cmd.Execute()
+	want := `--stack "prod" does not match --config Pulumi.dev.yaml, the stack file of stack "dev": drop --stack, or name the file Pulumi.prod.yaml`
+	if err == nil || !strings.HasPrefix(err.Error(), want) || cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+		t.Errorf("err = %v (exit %d), want %q, exit 2", err, cmdutil.ExitCode(err), want)
+	}
+}
+
 // project writes a Pulumi project with the given stack files into a temp dir.
 func project(t *testing.T, stacks map[string]string) string {
 	t.Helper()
