@@ -11,6 +11,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/peerctl/peerctl/internal/config"
+	"github.com/peerctl/peerctl/internal/regions"
 )
 
 // ZonesAPI is what the check asks EC2: the zones an account is offered.
@@ -107,18 +108,44 @@ func checkZones(ctx context.Context, cfg *config.Config, accounts map[string]str
 	for i, n := range choosing {
 		names[i] = n.Name
 	}
+	slices.Sort(shared)
+	planned := offlineChoice(cfg.Region)
 	for k, n := range choosing {
 		if n.AZCount <= len(shared) {
+			// The reviewed offline plan placed the subnets in the region's
+			// lowest AZ IDs; when the accounts lack one of them, up would
+			// choose others and build what nobody reviewed.
+			if len(planned) >= n.AZCount && !slices.Equal(shared[:n.AZCount], planned[:n.AZCount]) {
+				add(n, "the offline plan places network %s in %s, but %s %s in %s, so up would place it in %s; set %s:networks[%d].azs: [%s] and review the plan again",
+					n.Name, strings.Join(planned[:n.AZCount], ", "), sharedWhose(names), listOrNone(shared), cfg.Region,
+					strings.Join(shared[:n.AZCount], ", "), config.Namespace, choosingIdx[k], strings.Join(shared[:n.AZCount], ", "))
+			}
 			continue
 		}
-		whose := "the account of network " + names[0] + " offers"
-		if len(choosing) > 1 {
-			whose = "the accounts of networks " + strings.Join(names, ", ") + " share"
-		}
 		add(n, "%s %d usable AZ IDs in %s (%s), fewer than the %d that %s:networks[%d].azCount asks for; lower azCount, or set azs explicitly",
-			whose, len(shared), cfg.Region, listOrNone(shared), n.AZCount, config.Namespace, choosingIdx[k])
+			sharedWhose(names), len(shared), cfg.Region, listOrNone(shared), n.AZCount, config.Namespace, choosingIdx[k])
 	}
 	return conflicts, nil
+}
+
+// sharedWhose names whose zones were compared, for messages.
+func sharedWhose(names []string) string {
+	if len(names) == 1 {
+		return "the account of network " + names[0] + " offers"
+	}
+	return "the accounts of networks " + strings.Join(names, ", ") + " share"
+}
+
+// offlineChoice is the AZ IDs the offline plan chooses from: every AZ ID of
+// the region in peerctl's table, lowest first.
+func offlineChoice(region string) []string {
+	r, ok := regions.Region(region)
+	if !ok {
+		return nil
+	}
+	ids := slices.Clone(r.AZIDs)
+	slices.Sort(ids)
+	return ids
 }
 
 func listOrNone(ids []string) string {

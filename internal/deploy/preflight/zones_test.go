@@ -64,8 +64,21 @@ func TestCheckZones(t *testing.T) {
 		{name: "the accounts share fewer AZ IDs than azCount",
 			tradingZones: zonesOf("use1-az1", "use1-az2", "use1-az4"), analyticsZones: zonesOf("use1-az2", "use1-az4", "use1-az5"),
 			trading: `,"azCount":2`,
-			wantErr: "pre-flight check: the accounts of networks trading, analytics share 2 usable AZ IDs in us-east-1 (use1-az2, use1-az4), " +
-				"fewer than the 3 that peerctl:networks[1].azCount asks for; lower azCount, or set azs explicitly; nothing was changed",
+			wantErr: "pre-flight check (2 problems, nothing was changed):\n" +
+				"  the offline plan places network trading in use1-az1, use1-az2, but the accounts of networks trading, analytics share use1-az2, use1-az4 in us-east-1, " +
+				"so up would place it in use1-az2, use1-az4; set peerctl:networks[0].azs: [use1-az2, use1-az4] and review the plan again\n" +
+				"  the accounts of networks trading, analytics share 2 usable AZ IDs in us-east-1 (use1-az2, use1-az4), " +
+				"fewer than the 3 that peerctl:networks[1].azCount asks for; lower azCount, or set azs explicitly",
+			wantConflict: true},
+		// The offline plan chose the region's lowest AZ IDs (use1-az1..3); an
+		// account without use1-az3 would make up choose use1-az4 instead.
+		{name: "enough zones, but not the ones the plan showed",
+			tradingZones: zonesOf("use1-az1", "use1-az2", "use1-az4", "use1-az5", "use1-az6"),
+			wantErr: "pre-flight check (2 problems, nothing was changed):\n" +
+				"  the offline plan places network trading in use1-az1, use1-az2, use1-az3, but the accounts of networks trading, analytics share use1-az1, use1-az2, use1-az4, use1-az5, use1-az6 in us-east-1, " +
+				"so up would place it in use1-az1, use1-az2, use1-az4; set peerctl:networks[0].azs: [use1-az1, use1-az2, use1-az4] and review the plan again\n" +
+				"  the offline plan places network analytics in use1-az1, use1-az2, use1-az3, but the accounts of networks trading, analytics share use1-az1, use1-az2, use1-az4, use1-az5, use1-az6 in us-east-1, " +
+				"so up would place it in use1-az1, use1-az2, use1-az4; set peerctl:networks[1].azs: [use1-az1, use1-az2, use1-az4] and review the plan again",
 			wantConflict: true},
 		{name: "Local Zones do not count", analytics: `,"azs":["use1-az1"]`, tradingZones: withLocalZone,
 			wantErr: "pre-flight check: the account of network trading offers 2 usable AZ IDs in us-east-1 (use1-az2, use1-az4), " +
