@@ -76,6 +76,9 @@ func RunTests(ctx context.Context, opts TestOptions, w io.Writer) error {
 		}
 	}()
 	if err := (tester.PrettyReporter{Output: w, Verbose: opts.Verbose, FailureLine: true}).Report(counted); err != nil {
+		// Drain, so the counting goroutine and OPA's runner can finish.
+		for range counted {
+		}
 		return fmt.Errorf("report policy tests: %w", err)
 	}
 	if failed > 0 {
