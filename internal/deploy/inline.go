@@ -133,10 +133,42 @@ func (s *Session) syncSecrets() error {
 	if len(data) > 0 && data[len(data)-1] != '\n' {
 		data = append(data, '\n')
 	}
-	if err := os.WriteFile(s.StackFile, append(data, add.Bytes()...), 0o644); err != nil {
+	if err := replaceFile(s.StackFile, append(data, add.Bytes()...)); err != nil {
 		return fmt.Errorf("saving the stack's secrets settings to %s: %w", s.StackFile, err)
 	}
 	return nil
+}
+
+// replaceFile writes data to path through a temporary file in the same
+// directory and a rename, so that a crash or a full disk never leaves the
+// user's stack file half written. A symlinked stack file stays a symlink:
+// its target is what gets replaced. The file keeps its permissions.
+func replaceFile(path string, data []byte) error {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return err
+	}
+	info, err := os.Stat(target)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(info.Mode().Perm()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), target)
 }
 
 // topLevel reads the top-level keys of a stack file.

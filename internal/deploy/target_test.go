@@ -122,3 +122,37 @@ func TestEngineErrorNamesUnreadableState(t *testing.T) {
 		t.Fatalf("err = %v, want it to start %q", err, want)
 	}
 }
+
+// The stack file is replaced whole (temporary file, rename), keeping its
+// permissions, and a symlinked stack file stays a symlink to the new text.
+func TestReplaceFileKeepsModeAndSymlink(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "stacks", "Pulumi.dev.yaml")
+	if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(real, []byte("config: {}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "Pulumi.dev.yaml")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := replaceFile(link, []byte("config: {}\nencryptionsalt: v1:abc\n")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the symlink was replaced by a file (%v)", err)
+	}
+	got, err := os.ReadFile(real)
+	if err != nil || string(got) != "config: {}\nencryptionsalt: v1:abc\n" {
+		t.Errorf("target = %q, %v", got, err)
+	}
+	if fi, _ := os.Stat(real); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode = %v, want 0600", fi.Mode().Perm())
+	}
+	entries, _ := os.ReadDir(filepath.Dir(real))
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+}
