@@ -269,7 +269,10 @@ func (s *Session) checkFileLock() error {
 	}
 	locks := filepath.Join(dir, ".pulumi", "locks")
 	var held []string
-	for _, pattern := range []string{filepath.Join(locks, "*", "*", s.StackName, "*.json"), filepath.Join(locks, s.StackName, "*.json")} {
+	// Project-scoped backends keep locks/<org>/<project>/<stack>; only this
+	// project's stack counts (a same-named stack of another project sharing
+	// the backend is not ours). Older backends keep locks/<stack>.
+	for _, pattern := range []string{filepath.Join(locks, "*", config.Namespace, s.StackName, "*.json"), filepath.Join(locks, s.StackName, "*.json")} {
 		matches, _ := filepath.Glob(pattern)
 		held = append(held, matches...)
 	}

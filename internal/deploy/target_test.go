@@ -96,6 +96,11 @@ func TestCheckFileLock(t *testing.T) {
 	if err := s.checkFileLock(); err != nil {
 		t.Fatalf("another stack's lock: %v", err)
 	}
+	otherProject := filepath.Join(dir, ".pulumi", "locks", "organization", "billing", "dev")
+	writeFile(t, filepath.Join(mkdir(t, otherProject), "c.json"), "{}")
+	if err := s.checkFileLock(); err != nil {
+		t.Fatalf("another project's stack of the same name: %v", err)
+	}
 	mine := filepath.Join(dir, ".pulumi", "locks", "organization", "peerctl", "dev")
 	writeFile(t, filepath.Join(mkdir(t, mine), "b.json"), "{}")
 	want := "open stack dev: stack \"dev\" is locked by another update; if none is running, unlock it with `PULUMI_BACKEND_URL=file://" +
