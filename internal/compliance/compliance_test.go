@@ -9,8 +9,8 @@ import (
 	"github.com/peerctl/peerctl/internal/compliance"
 	"github.com/peerctl/peerctl/internal/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability"
-	"github.com/peerctl/peerctl/internal/observability/obstest"
 	"github.com/peerctl/peerctl/internal/plan"
+	"github.com/peerctl/peerctl/internal/testing/obstest"
 )
 
 var accountOf = map[string]string{"trading": "111111111111", "analytics": "222222222222"}

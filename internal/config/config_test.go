@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/peerctl/peerctl/internal/config/configtest"
+	"github.com/peerctl/peerctl/internal/testing/configtest"
 )
 
 // env returns a LookupEnv backed by a map.

@@ -11,7 +11,7 @@ import (
 
 	"pgregory.net/rapid"
 
-	"github.com/peerctl/peerctl/internal/config/configtest"
+	"github.com/peerctl/peerctl/internal/testing/configtest"
 
 	"github.com/peerctl/peerctl/internal/netplan"
 )

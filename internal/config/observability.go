@@ -11,7 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/peerctl/peerctl/internal/observability/flowfilter"
+	"github.com/peerctl/peerctl/internal/flowfilter"
 )
 
 // Observability configures flow logs, traffic alarms, the dashboard and AWS

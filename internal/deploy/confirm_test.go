@@ -13,7 +13,7 @@ import (
 
 	"github.com/peerctl/peerctl/internal/cmdutil"
 	"github.com/peerctl/peerctl/internal/config"
-	"github.com/peerctl/peerctl/internal/deploy/deploytest"
+	"github.com/peerctl/peerctl/internal/testing/deploytest"
 )
 
 func TestConfirmDestroy(t *testing.T) {

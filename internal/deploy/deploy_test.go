@@ -20,8 +20,8 @@ import (
 	"github.com/peerctl/peerctl/internal/cmdutil"
 	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/deploy/awsauth"
-	"github.com/peerctl/peerctl/internal/deploy/deploytest"
 	"github.com/peerctl/peerctl/internal/deploy/preflight"
+	"github.com/peerctl/peerctl/internal/testing/deploytest"
 )
 
 // testEnv is an Env over a temporary project directory and a fake CLI; it

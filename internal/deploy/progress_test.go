@@ -11,7 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
-	"github.com/peerctl/peerctl/internal/deploy/deploytest"
+	"github.com/peerctl/peerctl/internal/testing/deploytest"
 )
 
 // readEventLog reads an event log as the Pulumi CLI writes it (one JSON

@@ -13,8 +13,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/peerctl/peerctl/internal/flowfilter"
 	"github.com/peerctl/peerctl/internal/iamdoc"
-	"github.com/peerctl/peerctl/internal/observability/flowfilter"
 )
 
 // Peer is a network this one is peered with.

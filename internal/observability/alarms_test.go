@@ -7,12 +7,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/peerctl/peerctl/internal/config/configtest"
+	"github.com/peerctl/peerctl/internal/flowfilter"
 	"github.com/peerctl/peerctl/internal/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability"
-	"github.com/peerctl/peerctl/internal/observability/flowfilter"
-	"github.com/peerctl/peerctl/internal/observability/obstest"
 	"github.com/peerctl/peerctl/internal/plan"
+	"github.com/peerctl/peerctl/internal/testing/configtest"
+	"github.com/peerctl/peerctl/internal/testing/obstest"
 )
 
 // metricKey identifies a metric: namespace, name and dimension names.

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/peerctl/peerctl/internal/observability"
-	"github.com/peerctl/peerctl/internal/observability/obstest"
 	"github.com/peerctl/peerctl/internal/plan"
+	"github.com/peerctl/peerctl/internal/testing/obstest"
 )
 
 // widgets returns a dashboard's widgets.

@@ -10,9 +10,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/peerctl/peerctl/internal/observability"
-	"github.com/peerctl/peerctl/internal/observability/obstest"
 	"github.com/peerctl/peerctl/internal/plan"
 	"github.com/peerctl/peerctl/internal/stack"
+	"github.com/peerctl/peerctl/internal/testing/obstest"
 )
 
 // subscriptionRecorder is the offline plan's mock monitor that also records

@@ -8,8 +8,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/peerctl/peerctl/internal/flowfilter"
 	"github.com/peerctl/peerctl/internal/iamdoc"
-	"github.com/peerctl/peerctl/internal/observability/flowfilter"
 )
 
 // FlowLogsArgs describe the flow logs of one network.

@@ -8,11 +8,11 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/peerctl/peerctl/internal/compliance"
+	"github.com/peerctl/peerctl/internal/flowfilter"
 	"github.com/peerctl/peerctl/internal/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability"
-	"github.com/peerctl/peerctl/internal/observability/flowfilter"
-	"github.com/peerctl/peerctl/internal/observability/obstest"
 	"github.com/peerctl/peerctl/internal/plan"
+	"github.com/peerctl/peerctl/internal/testing/obstest"
 )
 
 var (

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/peerctl/peerctl/internal/iamdoc"
-	"github.com/peerctl/peerctl/internal/observability/obstest"
 	"github.com/peerctl/peerctl/internal/plan"
+	"github.com/peerctl/peerctl/internal/testing/obstest"
 )
 
 // policyOf parses the policy document of r at key ("policy" by default).

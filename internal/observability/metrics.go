@@ -3,7 +3,7 @@ package observability
 import (
 	"fmt"
 
-	"github.com/peerctl/peerctl/internal/observability/flowfilter"
+	"github.com/peerctl/peerctl/internal/flowfilter"
 )
 
 // PeerMetric is one custom metric a network publishes about one peer, from

@@ -8,8 +8,8 @@ import (
 	"github.com/peerctl/peerctl/internal/compliance"
 	"github.com/peerctl/peerctl/internal/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability"
-	"github.com/peerctl/peerctl/internal/observability/obstest"
 	"github.com/peerctl/peerctl/internal/plan"
+	"github.com/peerctl/peerctl/internal/testing/obstest"
 )
 
 // variants are the stacks every plan-wide check runs on.

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/peerctl/peerctl/internal/config"
-	"github.com/peerctl/peerctl/internal/config/configtest"
 	"github.com/peerctl/peerctl/internal/plan"
+	"github.com/peerctl/peerctl/internal/testing/configtest"
 )
 
 // meshConfig is a full mesh of n networks, all on default credentials.

@@ -7,8 +7,8 @@ import (
 
 	"github.com/peerctl/peerctl/internal/compliance"
 	"github.com/peerctl/peerctl/internal/observability"
-	"github.com/peerctl/peerctl/internal/observability/obstest"
 	"github.com/peerctl/peerctl/internal/stack"
+	"github.com/peerctl/peerctl/internal/testing/obstest"
 )
 
 // The observability outputs promised to `peerctl verify` name exactly what

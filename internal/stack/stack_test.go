@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/peerctl/peerctl/internal/config"
-	"github.com/peerctl/peerctl/internal/config/configtest"
 	"github.com/peerctl/peerctl/internal/plan"
+	"github.com/peerctl/peerctl/internal/testing/configtest"
 )
 
 const (

@@ -9,8 +9,8 @@ import (
 
 	"github.com/peerctl/peerctl/internal/cmdutil"
 	"github.com/peerctl/peerctl/internal/deploy"
-	"github.com/peerctl/peerctl/internal/deploy/cmdtest"
-	"github.com/peerctl/peerctl/internal/deploy/deploytest"
+	"github.com/peerctl/peerctl/internal/testing/cmdtest"
+	"github.com/peerctl/peerctl/internal/testing/deploytest"
 )
 
 func TestNewCmdDestroyFlags(t *testing.T) {

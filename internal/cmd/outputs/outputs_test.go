@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/peerctl/peerctl/internal/deploy"
-	"github.com/peerctl/peerctl/internal/deploy/cmdtest"
-	"github.com/peerctl/peerctl/internal/deploy/deploytest"
+	"github.com/peerctl/peerctl/internal/testing/cmdtest"
+	"github.com/peerctl/peerctl/internal/testing/deploytest"
 )
 
 func TestOutputsRun(t *testing.T) {

@@ -10,9 +10,9 @@ import (
 	"github.com/peerctl/peerctl/internal/cmdutil"
 	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/deploy"
-	"github.com/peerctl/peerctl/internal/deploy/cmdtest"
-	"github.com/peerctl/peerctl/internal/deploy/deploytest"
 	"github.com/peerctl/peerctl/internal/deploy/preflight"
+	"github.com/peerctl/peerctl/internal/testing/cmdtest"
+	"github.com/peerctl/peerctl/internal/testing/deploytest"
 )
 
 func TestNewCmdPreviewFlags(t *testing.T) {

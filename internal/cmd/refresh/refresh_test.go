@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/peerctl/peerctl/internal/deploy"
-	"github.com/peerctl/peerctl/internal/deploy/cmdtest"
-	"github.com/peerctl/peerctl/internal/deploy/deploytest"
+	"github.com/peerctl/peerctl/internal/testing/cmdtest"
+	"github.com/peerctl/peerctl/internal/testing/deploytest"
 )
 
 func TestRefreshRun(t *testing.T) {

@@ -15,9 +15,9 @@ import (
 	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/deploy"
 	"github.com/peerctl/peerctl/internal/deploy/awsauth"
-	"github.com/peerctl/peerctl/internal/deploy/cmdtest"
-	"github.com/peerctl/peerctl/internal/deploy/deploytest"
 	"github.com/peerctl/peerctl/internal/deploy/preflight"
+	"github.com/peerctl/peerctl/internal/testing/cmdtest"
+	"github.com/peerctl/peerctl/internal/testing/deploytest"
 )
 
 func TestNewCmdUpFlags(t *testing.T) {

@@ -14,7 +14,7 @@ import (
 	"github.com/peerctl/peerctl/internal/cmd/preview"
 	"github.com/peerctl/peerctl/internal/cmd/refresh"
 	"github.com/peerctl/peerctl/internal/cmd/up"
-	"github.com/peerctl/peerctl/internal/deploy/cmdtest"
+	"github.com/peerctl/peerctl/internal/testing/cmdtest"
 	"github.com/peerctl/peerctl/internal/verify"
 )
 

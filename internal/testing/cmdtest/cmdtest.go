@@ -17,7 +17,7 @@ import (
 	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/deploy"
 	"github.com/peerctl/peerctl/internal/deploy/awsauth"
-	"github.com/peerctl/peerctl/internal/deploy/deploytest"
+	"github.com/peerctl/peerctl/internal/testing/deploytest"
 )
 
 // DevStack is a two-account stack file using profiles.
