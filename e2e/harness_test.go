@@ -134,6 +134,13 @@ func newEnv(t testing.TB) *env {
 		}
 	}
 	e.awsURL = fakeAWS(t, e.world).URL
+	// Registered after the fake AWS server, so it runs before the server
+	// closes: nothing this test started outlives it.
+	t.Cleanup(func() {
+		if pids := killLeftovers("PULUMI_HOME=" + e.home); len(pids) > 0 {
+			t.Logf("killed processes left running: %v", pids)
+		}
+	})
 	awsConfig := filepath.Join(root, "aws-config")
 	var profiles strings.Builder
 	for name, account := range map[string]string{"trading-dev": "111111111111", "analytics-dev": "222222222222", "ops-dev": "333333333333"} {
@@ -207,7 +214,13 @@ func (e *env) run(args ...string) result {
 	if err := cmd.Start(); err != nil {
 		e.t.Fatal(err)
 	}
-	timer := time.AfterFunc(5*time.Minute, func() { _ = cmd.Process.Kill() })
+	// Past the limit, Ctrl-C first, so peerctl stops the CLI cleanly and the
+	// failure output says where it hung; the test's cleanup kills whatever
+	// is still running after that.
+	timer := time.AfterFunc(5*time.Minute, func() {
+		_ = interrupt(cmd)
+		time.AfterFunc(time.Minute, func() { _ = cmd.Process.Kill() })
+	})
 	defer timer.Stop()
 	err := cmd.Wait()
 	r := result{args: args, stdout: out.String(), stderr: errb.String(), took: time.Since(start)}

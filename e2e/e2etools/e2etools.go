@@ -24,6 +24,10 @@ import (
 // EnvCache overrides the cache directory.
 const EnvCache = "PEERCTL_E2E_CACHE"
 
+// standinBinary is the stand-in's file name: the engine looks for the aws
+// provider plugin as pulumi-resource-aws on PATH.
+const standinBinary = "pulumi-resource-aws"
+
 // pulumiModule is the module whose cmd/pulumi is the CLI.
 const pulumiModule = "github.com/pulumi/pulumi/pkg/v3"
 
@@ -129,10 +133,11 @@ func Standin(ctx context.Context, repo string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	path := filepath.Join(cache, "standin-"+runtime.Version()+"-"+key, "pulumi-resource-aws")
+	path := filepath.Join(cache, "standin-"+runtime.Version()+"-"+key, standinBinary)
 	if err := buildOnce(ctx, path, repo, "./e2e/standin"); err != nil {
 		return "", err
 	}
+	pruneStandins(cache, filepath.Dir(path))
 	return filepath.Dir(path), nil
 }
 
