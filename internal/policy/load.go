@@ -75,7 +75,7 @@ func dirSources(dir string, withTests bool) ([]source, error) {
 		if path.Ext(d.Name()) != ".rego" || (isTest(d.Name()) && !withTests) {
 			return nil
 		}
-		b, err := os.ReadFile(p)
+		b, err := readPolicyFile(dir, p, d)
 		if err != nil {
 			return err
 		}
