@@ -79,6 +79,7 @@ func (v *verifier) judgeRule(ctx context.Context, n config.Network, api RuleResu
 		case e.compliance == cstypes.ComplianceTypeNotApplicable:
 			notApplicable++
 		case e.compliance != cstypes.ComplianceTypeNonCompliant:
+			// COMPLIANT
 		case e.resourceType == peeringConnectionType:
 			r := v.dnsVerdict(ctx, n, rule, e.id)
 			if r.Status == Fail {
@@ -108,8 +109,8 @@ func (v *verifier) judgeRule(ctx context.Context, n config.Network, api RuleResu
 	results = append(results, extra...)
 	if len(outside) > 0 {
 		results = append(results, result(CheckConfigRules, subject+" (rest of account)", Info,
-			"not the stack's resources, not counted: NON_COMPLIANT %s; %d compliant or not applicable%s",
-			listed(outside), outsideCompliant, v.sourceNote()))
+			"not the stack's resources, not counted: %d NON_COMPLIANT (%s), %d compliant or not applicable%s",
+			len(outside), listed(outside), outsideCompliant, v.sourceNote()))
 	}
 	return results
 }
