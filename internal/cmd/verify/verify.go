@@ -55,7 +55,8 @@ func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Co
   flow-log-bucket  the flow-log bucket blocks all public access
   flow-log-group   the flow-log log group exists
   config-recorder  AWS Config is recording
-  config-rules     each rule's compliance (COMPLIANT, NON_COMPLIANT, or no data yet)
+  config-rules     each rule's results on the stack's own resources (COMPLIANT, NON_COMPLIANT,
+                   or no data yet); results on the account's other resources are shown as INFO
   alarms           alarms exist, notify the topic, watch a metric a metric filter publishes,
                    and are not stuck in INSUFFICIENT_DATA
   dashboard        the dashboard exists
