@@ -48,6 +48,24 @@ var RequiredTagsScope = []string{
 // Rules are the rules of one account. peeringDNS adds
 // VPC_PEERING_DNS_RESOLUTION_CHECK, which AWS does not offer in every
 // region (config.PeeringDNSRuleUnavailable).
+//
+// What each rule covers. A rule's scope can be resource types, or one tag
+// key and value, or one type and one resource id (AWS Config API, Scope);
+// none of these names "the stack's resources", so:
+//   - the DNS rule is narrowed by its vpcIds parameter to the connections
+//     of the account's peerctl VPCs;
+//   - REQUIRED_TAGS stays scoped by type over the whole account: scoped by
+//     a peerctl tag it would only see resources that still carry that tag,
+//     which are exactly the ones it would never flag;
+//   - the default-SG and S3 rules stay scoped by type: a tag scope would let
+//     a resource leave the control by losing a tag, and their findings on
+//     the account's other resources are worth reporting to its owner;
+//   - VPC_FLOW_LOGS_ENABLED is periodic and takes no scope: every VPC of
+//     the account.
+//
+// peerctl verify narrows instead: it judges the rules' per-resource results
+// for the stack's resources and reports the rest of the account as
+// information (internal/verify/ruleresults.go).
 func Rules(peeringDNS bool) []Rule {
 	var rules []Rule
 	if peeringDNS {

@@ -60,6 +60,12 @@ type RuleComplianceAPI interface {
 	DescribeComplianceByConfigRule(ctx context.Context, in *configservice.DescribeComplianceByConfigRuleInput, optFns ...func(*configservice.Options)) (*configservice.DescribeComplianceByConfigRuleOutput, error)
 }
 
+// RuleResultsAPI reads a rule's evaluation result for each resource
+// (through the SDK's paginator), so that verify can tell the stack's
+// resources from the rest of the account. Clients without it (nil) get
+// each rule's account-wide compliance instead.
+type RuleResultsAPI = configservice.GetComplianceDetailsByConfigRuleAPIClient
+
 // AlarmAPI reads CloudWatch alarms.
 type AlarmAPI = cloudwatch.DescribeAlarmsAPIClient
 
@@ -112,6 +118,7 @@ type Clients struct {
 	MetricFilters  MetricFilterAPI
 	Recorders      RecorderStatusAPI
 	RuleCompliance RuleComplianceAPI
+	RuleResults    RuleResultsAPI
 	Alarms         AlarmAPI
 	Dashboards     DashboardAPI
 
@@ -137,6 +144,7 @@ func NewClients(cfg aws.Config) Clients {
 		MetricFilters:  logs,
 		Recorders:      cs,
 		RuleCompliance: cs,
+		RuleResults:    cs,
 		Alarms:         cw,
 		Dashboards:     cw,
 		ENIs:           e, ENIStatus: e, Paths: e, PathList: e, Analyses: e, Analysis: e,

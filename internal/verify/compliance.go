@@ -68,8 +68,10 @@ func (v *verifier) checkConfigRecorder(ctx context.Context, n config.Network) []
 	return []Result{result(CheckConfigRecorder, subject, Fail, "%s; the recorder needs its delivery channel and a started status", strings.Join(notes, "; "))}
 }
 
-// checkConfigRules reports each rule's compliance as AWS Config has it:
-// COMPLIANT passes, NON_COMPLIANT fails, and no evaluation yet waits.
+// checkConfigRules judges each rule on the stack's own resources: the
+// rules evaluate every resource of their types in the account, and only the
+// stack's results pass or fail; the rest of the account is reported as
+// information (ruleresults.go).
 func (v *verifier) checkConfigRules(ctx context.Context, n config.Network) []Result {
 	if v.out.ConfigRuleNames == nil {
 		return []Result{skipped(CheckConfigRules, n.Name)}
@@ -78,6 +80,20 @@ func (v *verifier) checkConfigRules(ctx context.Context, n config.Network) []Res
 	if len(rules) == 0 {
 		return []Result{result(CheckConfigRules, n.Name, Fail, "no Config rules for %s in the stack outputs (configRuleNames)", n.Name)}
 	}
+	if api := v.clients(n.Name).RuleResults; api != nil {
+		var results []Result
+		for _, rule := range rules {
+			results = append(results, v.judgeRule(ctx, n, api, rule)...)
+		}
+		return results
+	}
+	return v.accountWideRules(ctx, n, rules)
+}
+
+// accountWideRules reports each rule's overall compliance as AWS Config has
+// it (COMPLIANT passes, NON_COMPLIANT fails, no evaluation yet waits), for
+// clients without a per-resource reader. It judges the whole account.
+func (v *verifier) accountWideRules(ctx context.Context, n config.Network, rules []string) []Result {
 	out, err := v.clients(n.Name).RuleCompliance.DescribeComplianceByConfigRule(ctx, &configservice.DescribeComplianceByConfigRuleInput{ConfigRuleNames: rules})
 	if hasCode(err, "NoSuchConfigRuleException") {
 		return []Result{result(CheckConfigRules, n.Name, Fail, "one of %v does not exist: %s", rules, apiReason("DescribeComplianceByConfigRule", err))}

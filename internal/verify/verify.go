@@ -80,6 +80,9 @@ type Options struct {
 	Outputs *deploy.Outputs
 	// Clients are each network's AWS clients, by network name.
 	Clients map[string]Clients
+	// Resources are the stack's resources (from its state); nil lists
+	// what Outputs name (ResourcesFromOutputs).
+	Resources *StackResources
 	// Probe runs the Reachability Analyzer probe.
 	Probe bool
 	// AlarmGrace is how long an alarm may sit in INSUFFICIENT_DATA.

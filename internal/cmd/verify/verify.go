@@ -55,7 +55,8 @@ func NewCmdVerify(f *cmdutil.Factory, runF func(*VerifyOptions) error) *cobra.Co
   flow-log-bucket  the flow-log bucket blocks all public access
   flow-log-group   the flow-log log group exists
   config-recorder  AWS Config is recording
-  config-rules     each rule's compliance (COMPLIANT, NON_COMPLIANT, or no data yet)
+  config-rules     each rule's results on the stack's own resources (COMPLIANT, NON_COMPLIANT,
+                   or no data yet); results on the account's other resources are shown as INFO
   alarms           alarms exist, notify the topic, watch a metric a metric filter publishes,
                    and are not stuck in INSUFFICIENT_DATA
   dashboard        the dashboard exists
@@ -106,7 +107,7 @@ func verifyRun(opts *VerifyOptions) error {
 		return err
 	}
 	opts.Flags.Stack = target.Stack
-	cfg, outputs, err := loadOutputs(ctx, opts)
+	cfg, outputs, resources, err := loadOutputs(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -130,6 +131,7 @@ func verifyRun(opts *VerifyOptions) error {
 	results := opts.Run(ctx, verify.Options{
 		Config:     cfg,
 		Outputs:    outputs,
+		Resources:  resources,
 		Clients:    clients,
 		Probe:      !opts.NoProbe,
 		AlarmGrace: opts.AlarmGrace,
@@ -157,41 +159,46 @@ func verifyRun(opts *VerifyOptions) error {
 	return nil
 }
 
-// loadOutputs returns the stack configuration and its outputs, from the
-// file given or from the stack's state through the Automation API.
-func loadOutputs(ctx context.Context, opts *VerifyOptions) (*config.Config, *deploy.Outputs, error) {
+// loadOutputs returns the stack configuration, its outputs and the
+// resources its state lists, from the file given (outputs only: resources
+// nil) or from the stack's state through the Automation API.
+func loadOutputs(ctx context.Context, opts *VerifyOptions) (*config.Config, *deploy.Outputs, *verify.StackResources, error) {
 	if opts.OutputsFile != "" {
 		_, cfg, err := deploy.LoadTarget(opts.Env, opts.Flags)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		out, err := deploy.ReadOutputsFile(opts.OutputsFile)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return cfg, out, nil
+		return cfg, out, nil, nil
 	}
 	s, err := deploy.Prepare(ctx, opts.Env, opts.Flags, deploy.Needs{})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer s.Close() // removes the workspace OpenStack makes
 	st, err := s.OpenStack(ctx, false)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	raw, err := st.Outputs(ctx)
 	if err != nil {
-		return nil, nil, deploy.EngineError(ctx, "pulumi stack output", s, err)
+		return nil, nil, nil, deploy.EngineError(ctx, "pulumi stack output", s, err)
 	}
 	if len(raw) == 0 {
-		return nil, nil, fmt.Errorf("stack %s has no outputs; deploy it with `peerctl up --stack %s`", s.StackName, s.StackName)
+		return nil, nil, nil, fmt.Errorf("stack %s has no outputs; deploy it with `peerctl up --stack %s`", s.StackName, s.StackName)
 	}
 	out, err := deploy.OutputsFromMap(deploy.PlainOutputs(raw, true))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return s.Config, out, nil
+	resources, err := stackResources(ctx, &st)
+	if err != nil {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: %v; Config rules are judged on the resources the outputs name\n", err)
+	}
+	return s.Config, out, resources, nil
 }
 
 // AWSClients builds every network's clients from its account settings,
