@@ -55,7 +55,13 @@ func (r *Report) WriteTable(w io.Writer) error {
 	case !r.Passed:
 		verdict = "verification failed"
 	}
-	_, err := fmt.Fprintf(w, "\n%d passed, %d failed, %d skipped, %d waiting for data: %s\n",
-		r.Counts[Pass], r.Counts[Fail], r.Counts[Skip], r.Counts[Wait], verdict)
+	// Info rows are counted apart: they are about resources the stack does
+	// not own and never change the verdict.
+	info := ""
+	if n := r.Counts[Info]; n > 0 {
+		info = fmt.Sprintf(" (and %d for information, not counted)", n)
+	}
+	_, err := fmt.Fprintf(w, "\n%d passed, %d failed, %d skipped, %d waiting for data%s: %s\n",
+		r.Counts[Pass], r.Counts[Fail], r.Counts[Skip], r.Counts[Wait], info, verdict)
 	return err
 }

@@ -319,6 +319,10 @@ func TestReport(t *testing.T) {
 		{"waiting does not fail by default", results, false, true, "1 passed, 0 failed, 1 skipped, 1 waiting for data: all checks passed"},
 		{"waiting fails with --strict", results, true, false, "verification failed (--strict"},
 		{"a failure fails", append([]Result{{Check: CheckNACL, Status: Fail}}, results...), false, false, "1 failed"},
+		{"information is counted apart and never fails", append([]Result{{Check: CheckConfigRules, Subject: "trading rule (rest of account)", Status: Info}}, results...), true, false,
+			"1 passed, 0 failed, 1 skipped, 1 waiting for data (and 1 for information, not counted): verification failed (--strict"},
+		{"information alone passes", []Result{{Check: CheckConfigRules, Status: Info}}, true, true,
+			"0 passed, 0 failed, 0 skipped, 0 waiting for data (and 1 for information, not counted): all checks passed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
