@@ -5,7 +5,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/peerctl/peerctl/internal/config"
 )
@@ -13,38 +12,279 @@ import (
 // noAccount labels resources without an account: providers and components.
 const noAccount = "no account"
 
-// WriteText renders the plan for people: resources grouped by account and,
-// within an account, under the (possibly nested) component they belong to,
-// then a summary.
+// WriteText renders the plan for a reviewer, as `terraform plan` does:
+// every resource with the attributes that matter, at most TextWidth
+// columns a line.
+//
+// Layout: one section per account, in configuration order, holding its
+// provider and the components whose resources are all in that account;
+// then one "across accounts" section holding each component whose
+// resources are in several accounts (the peering, the dashboards) once,
+// its resources grouped by account inside it. Two other layouts were
+// worse: listing such a component under every account it touches (the
+// compact tree does) repeats it, and filing it under one account hides
+// that the other account is changed too. A resource always sits under the
+// account whose provider manages it, so "what happens in account X" is
+// one section plus X's groups in the last section.
+//
+// A resource line is "+ <type> <name>" with notes in brackets; the type is
+// its token shortened to module.Type (aws:ec2/vpc:Vpc is ec2.Vpc,
+// peerctl:network:Network is network.Network, pulumi:providers:aws is
+// providers.aws). Attributes follow, one "label = value" a line, chosen per
+// type by the attributes table; ids of other resources in the plan are
+// shown as their names. Long lines wrap onto indented continuation lines;
+// nothing is cut.
 func (d *Document) WriteText(w io.Writer) error {
-	var b strings.Builder
+	t := newTextPlan(d)
+	t.header()
+	for _, account := range d.accountSections() {
+		t.blank()
+		t.wrapped(0, d.accountHeading(account), 2)
+		t.roots(t.rootsOf(account), account)
+	}
+	if roots := t.rootsOf(""); len(roots) > 0 {
+		t.blank()
+		t.wrapped(0, "across accounts (components with resources in several accounts, each shown once)", 2)
+		t.roots(roots, "")
+	}
+	t.blank()
+	for _, line := range d.textSummary() {
+		t.wrapped(0, line, 4)
+	}
+	// Why a deploy takes the time it does: AWS creates these one by one.
+	if line := d.CriticalPathLine(); line != "" {
+		t.wrapped(0, line, 2)
+	}
+	_, err := io.WriteString(w, strings.Join(t.lines, "\n")+"\n")
+	return err
+}
+
+// textPlan accumulates the lines of the text plan.
+type textPlan struct {
+	d        *Document
+	lines    []string
+	byID     map[string]Resource
+	children map[string][]Resource // by parent URN, in URN order
+	sections []string
+}
+
+func newTextPlan(d *Document) *textPlan {
+	t := &textPlan{d: d, byID: map[string]Resource{}, children: map[string][]Resource{}, sections: d.accountSections()}
+	known := map[string]bool{}
+	for _, r := range d.Resources {
+		known[r.URN] = true
+		if r.ID == "" {
+			continue
+		}
+		// Resources that act on another share its id (a peering
+		// connection's accepter and options have the connection's): the
+		// id names its owner, the one that does not take it as an input.
+		if prev, dup := t.byID[r.ID]; !dup || takesID(prev, r.ID) && !takesID(r, r.ID) {
+			t.byID[r.ID] = r
+		}
+	}
+	for _, r := range d.Resources {
+		parent := r.Parent
+		if !known[parent] {
+			parent = ""
+		}
+		t.children[parent] = append(t.children[parent], r)
+	}
+	for parent, kids := range t.children {
+		t.children[parent] = d.creationOrder(kids, parent)
+	}
+	return t
+}
+
+// takesID reports whether one of r's inputs is id.
+func takesID(r Resource, id string) bool {
+	for _, v := range r.Inputs {
+		if v == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *textPlan) blank() { t.lines = append(t.lines, "") }
+
+// wrapped adds a line indented by indent columns, wrapped with
+// continuation lines indented cont columns further.
+func (t *textPlan) wrapped(indent int, text string, cont int) {
+	t.lines = append(t.lines, wrap(strings.Repeat(" ", indent)+text, indent, indent+cont, TextWidth)...)
+}
+
+// header is the headline, the production marker and any override warning.
+func (t *textPlan) header() {
+	d := t.d
+	t.wrapped(0, d.headline(), 2)
+	if d.isProd() {
+		retained := 0
+		for _, r := range d.Resources {
+			if r.RetainOnDelete {
+				retained++
+			}
+		}
+		t.wrapped(0, fmt.Sprintf("PRODUCTION: %d resources marked [retained on destroy] stay in AWS after `peerctl destroy`, "+
+			"which asks for confirmation.", retained), 2)
+	}
+	if o := d.EnvironmentOverride; o != nil {
+		t.blank()
+		t.wrapped(0, overrideWarning(o), 2)
+	}
+}
+
+// rootsOf returns the top-level resources of a section: its provider first,
+// then the rest in URN order.
+func (t *textPlan) rootsOf(section string) []Resource {
+	var providers, rest []Resource
+	for _, r := range t.children[""] {
+		switch {
+		case t.sectionOf(r) != section:
+		case isProvider(r):
+			providers = append(providers, r)
+		default:
+			rest = append(rest, r)
+		}
+	}
+	return append(providers, rest...)
+}
+
+// sectionOf is the account section a top-level resource is shown in: a
+// provider's is the account it is named after, anything else's its own
+// account; "" (across accounts) for components spanning accounts.
+func (t *textPlan) sectionOf(r Resource) string {
+	if isProvider(r) {
+		if slices.Contains(t.sections, r.Name) {
+			return r.Name
+		}
+		return ""
+	}
+	return r.Account
+}
+
+// roots writes the top-level resources of a section, a blank line apart.
+func (t *textPlan) roots(roots []Resource, account string) {
+	for _, r := range roots {
+		t.blank()
+		t.node(r, 2, account)
+	}
+}
+
+// node writes r, its attributes and its children. account is the account
+// of the section or group r is shown in ("" across accounts).
+func (t *textPlan) node(r Resource, indent int, account string) {
+	line := "+ " + ShortType(r.Type) + " " + r.Name
+	if n := t.notes(r, account); n != "" {
+		line += "  " + n
+	}
+	t.wrapped(indent, line, 4)
+	t.attributes(r, indent+4)
+	kids := t.children[r.URN]
+	if r.ID != "" || r.Account != "" || len(kids) == 0 {
+		for _, c := range kids {
+			t.node(c, indent+2, account)
+		}
+		return
+	}
+	// A component spanning accounts: its children grouped by account.
+	groups := map[string][]Resource{}
+	for _, c := range kids {
+		groups[c.Account] = append(groups[c.Account], c)
+	}
+	for _, c := range groups[""] {
+		t.node(c, indent+2, "")
+	}
+	for _, a := range t.sections {
+		if len(groups[a]) == 0 {
+			continue
+		}
+		t.wrapped(indent+2, "# in account "+t.d.accountLabel(a), 2)
+		for _, c := range groups[a] {
+			t.node(c, indent+2, a)
+		}
+	}
+}
+
+// notes are the bracketed marks a reviewer must not miss.
+func (t *textPlan) notes(r Resource, account string) string {
+	var out []string
+	if r.RetainOnDelete {
+		out = append(out, "[retained on destroy]")
+	}
+	if r.Protect {
+		out = append(out, "[protected]")
+	}
+	if len(r.IgnoreChanges) > 0 {
+		out = append(out, "[ignores changes to "+strings.Join(r.IgnoreChanges, ", ")+"]")
+	}
+	if r.Account != "" && account != "" && r.Account != account && !isProvider(r) {
+		out = append(out, "[in account "+r.Account+"]")
+	}
+	return strings.Join(out, " ")
+}
+
+// attributes writes r's attributes, labels padded to one width so values
+// line up, each value wrapped under its own column.
+func (t *textPlan) attributes(r Resource, indent int) {
+	v := view{r: r, byID: t.byID, doc: t.d}
+	type row struct {
+		label  string
+		values []string
+	}
+	var rows []row
+	width := 0
+	for _, a := range attributes[r.Type] {
+		if vals := a.values(v); len(vals) > 0 {
+			rows = append(rows, row{a.label, vals})
+			width = max(width, len(a.label))
+		}
+	}
+	pad := strings.Repeat(" ", indent)
+	valueColumn := indent + width + 3
+	for _, row := range rows {
+		for i, val := range row.values {
+			head := strings.Repeat(" ", width+3)
+			if i == 0 {
+				head = row.label + strings.Repeat(" ", width-len(row.label)) + " = "
+			}
+			// Continuations hang 2 columns in, so that the next value of
+			// a list (a policy's next statement) stands out.
+			t.lines = append(t.lines, wrap(pad+head+val, valueColumn, valueColumn+2, TextWidth)...)
+		}
+	}
+}
+
+// ShortType shortens a type token to module.Type: "aws:ec2/vpc:Vpc" is
+// "ec2.Vpc", "peerctl:network:Network" is "network.Network" and
+// "pulumi:providers:aws" is "providers.aws". The package is left out (a
+// resource is AWS's, a component peerctl's); a token of another shape is
+// returned as it is.
+func ShortType(token string) string {
+	parts := strings.Split(token, ":")
+	if len(parts) != 3 {
+		return token
+	}
+	module, _, _ := strings.Cut(parts[1], "/")
+	return module + "." + parts[2]
+}
+
+// headline is the plan's first line.
+func (d *Document) headline() string {
 	env := d.Environment
 	if d.environmentSource == config.EnvEnvironmentSuffix {
 		env += " from " + d.environmentSource // it overrides the stack file
 	}
-	fmt.Fprintf(&b, "Plan for stack %s (environment %s, region %s)\n", d.Stack, env, d.Region)
+	return fmt.Sprintf("Plan for stack %s (environment %s, region %s)", d.Stack, env, d.Region)
+}
+
+// isProd reports production safeguards, as config.Config.IsProd does: the
+// override record carries the answer when ENVIRONMENT_SUFFIX is set.
+func (d *Document) isProd() bool {
 	if o := d.EnvironmentOverride; o != nil {
-		fmt.Fprintf(&b, "\n%s\n", overrideWarning(o))
+		return o.Production
 	}
-	byURN := map[string]Resource{}
-	for _, r := range d.Resources {
-		byURN[r.URN] = r
-	}
-	for _, account := range d.accounts() {
-		fmt.Fprintf(&b, "\n%s\n", d.accountHeading(account))
-		tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-		d.writeAccount(tw, account, byURN)
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(&b, "\n%s\n", d.Summary())
-	// Why a deploy takes the time it does: AWS creates these one by one.
-	if line := d.CriticalPathLine(); line != "" {
-		fmt.Fprintf(&b, "%s\n", line)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return d.Environment == config.ProdEnvironment
 }
 
 // overrideWarning is the plan header's loud line about ENVIRONMENT_SUFFIX.
@@ -61,120 +301,12 @@ func overrideWarning(o *EnvironmentOverride) string {
 		o.Variable, o.Environment, o.StackEnvironment, safeguards)
 }
 
-// writeAccount writes one account's resources: each under the chain of
-// components it belongs to, a component's own line marked "+" when the
-// component itself is attributed to this account.
-func (d *Document) writeAccount(w io.Writer, account string, byURN map[string]Resource) {
-	type row struct {
-		path []Resource // component ancestors, outermost first
-		r    Resource
-	}
-	var rows []row
-	for _, r := range d.Resources {
-		if label(r.Account) != account || (r.ID == "" && r.Account != "") {
-			continue // components of this account are printed as headings
-		}
-		rows = append(rows, row{componentPath(r, byURN), r})
-	}
-	key := func(path []Resource) string {
-		var parts []string
-		for _, c := range path {
-			parts = append(parts, c.Type+" "+c.Name)
-		}
-		return strings.Join(parts, "\x00")
-	}
-	slices.SortStableFunc(rows, func(a, b row) int { return strings.Compare(key(a.path), key(b.path)) })
-	var printed []Resource // the component chain printed last
-	for _, r := range rows {
-		for depth, c := range r.path {
-			if depth < len(printed) && printed[depth].URN == c.URN {
-				continue
-			}
-			printed = append(printed[:depth], c)
-			marker := " "
-			if c.Account == account {
-				marker = "+"
-			}
-			fmt.Fprintf(w, "%s%s %s\t%s\n", strings.Repeat("  ", depth+1), marker, c.Type, c.Name)
-		}
-		fmt.Fprintf(w, "%s+ %s\t%s%s\n", strings.Repeat("  ", len(r.path)+1), r.r.Type, r.r.Name, notes(r.r))
-	}
-}
+func isProvider(r Resource) bool { return strings.HasPrefix(r.Type, "pulumi:providers:") }
 
-// notes points out what a reviewer should not miss about a resource.
-func notes(r Resource) string {
-	var out []string
-	if r.RetainOnDelete {
-		out = append(out, "kept on destroy")
-	}
-	if len(r.IgnoreChanges) > 0 {
-		out = append(out, "ignores drift of "+strings.Join(r.IgnoreChanges, ", "))
-	}
-	if len(out) == 0 {
-		return ""
-	}
-	return "  (" + strings.Join(out, "; ") + ")"
-}
-
-// componentPath lists the components r is nested in, outermost first.
-func componentPath(r Resource, byURN map[string]Resource) []Resource {
-	var path []Resource
-	for p, ok := byURN[r.Parent]; ok && p.ID == ""; p, ok = byURN[p.Parent] {
-		path = append([]Resource{p}, path...)
-	}
-	return path
-}
-
-// Summary says what the plan creates: a total split into AWS resources,
-// components and providers, then one line per account with counts by type.
-func (d *Document) Summary() string {
-	var aws, components, providers int
-	for _, r := range d.Resources {
-		switch {
-		case strings.HasPrefix(r.Type, "pulumi:providers:"):
-			providers++
-		case r.ID == "":
-			components++
-		default:
-			aws++
-		}
-	}
-	lines := []string{fmt.Sprintf("Plan: %d to create (%d AWS resources, %d components, %d providers).",
-		len(d.Resources), aws, components, providers)}
-	for _, account := range d.accounts() {
-		counts := map[string]int{}
-		total := 0
-		for _, r := range d.Resources {
-			if label(r.Account) == account {
-				counts[summaryType(r)]++
-				total++
-			}
-		}
-		types := make([]string, 0, len(counts))
-		for t := range counts {
-			types = append(types, t)
-		}
-		slices.Sort(types)
-		items := make([]string, len(types))
-		for i, t := range types {
-			items[i] = fmt.Sprintf("%d %s", counts[t], t)
-		}
-		lines = append(lines, fmt.Sprintf("  %s: %d (%s)", account, total, strings.Join(items, ", ")))
-	}
-	return strings.Join(lines, "\n")
-}
-
-// summaryType names a type for the summary: short AWS type names, and
-// components and providers marked as such.
-func summaryType(r Resource) string {
-	t := shortType(r.Type)
-	switch {
-	case strings.HasPrefix(r.Type, "pulumi:providers:"):
-		return t
-	case r.ID == "":
-		return t + " component"
-	}
-	return t
+// accountSections lists the accounts, in configuration order, without
+// "no account".
+func (d *Document) accountSections() []string {
+	return slices.DeleteFunc(d.accounts(), func(a string) bool { return a == noAccount })
 }
 
 // accounts lists account labels: networks in configuration order (sorted by
@@ -206,6 +338,15 @@ func label(account string) string {
 	return account
 }
 
+// accountLabel is "trading (111111111111)", or the bare label when the
+// account id is unknown.
+func (d *Document) accountLabel(account string) string {
+	if id := d.accountID(account); id != "" {
+		return account + " (" + id + ")"
+	}
+	return account
+}
+
 // accountHeading describes how an account is reached and which AWS account
 // it is, from its provider and the accountIds output.
 func (d *Document) accountHeading(account string) string {
@@ -224,8 +365,7 @@ func (d *Document) accountHeading(account string) string {
 			how = fmt.Sprintf("role %v", role["roleArn"])
 		}
 	}
-	ids, _ := d.Outputs["accountIds"].(map[string]any)
-	id, _ := ids[account].(string)
+	id := d.accountID(account)
 	what := "account " + id
 	if strings.HasPrefix(id, "0000") {
 		what += ", a placeholder: the real id comes from the credentials at deploy time"
@@ -234,19 +374,10 @@ func (d *Document) accountHeading(account string) string {
 		if other == account {
 			break
 		}
-		if ids[other] == id && id != "" {
+		if d.accountID(other) == id && id != "" {
 			what += ", the same AWS account as " + other
 			break
 		}
 	}
 	return fmt.Sprintf("account %s (%s, %s)", account, how, what)
-}
-
-// shortType turns "aws:ec2/vpc:Vpc" into "Vpc" and "pulumi:providers:aws"
-// into "aws provider".
-func shortType(t string) string {
-	if rest, ok := strings.CutPrefix(t, "pulumi:providers:"); ok {
-		return rest + " provider"
-	}
-	return t[strings.LastIndex(t, ":")+1:]
 }
