@@ -52,7 +52,7 @@ var attributes = map[string][]attribute{
 		input("cidr", "cidrBlock"), input("az id", "availabilityZoneId"), input("az", "availabilityZone"),
 		ref("vpc", "vpcId"), input("public ip on launch", "mapPublicIpOnLaunch"),
 	},
-	"aws:ec2/routeTable:RouteTable": {ref("vpc", "vpcId")},
+	"aws:ec2/routeTable:RouteTable":                       {ref("vpc", "vpcId")},
 	"aws:ec2/routeTableAssociation:RouteTableAssociation": {ref("subnet", "subnetId"), ref("route table", "routeTableId")},
 	"aws:ec2/route:Route":                                 {{"destination", routeDestination}, {"target", routeTarget}, ref("route table", "routeTableId")},
 	"aws:ec2/defaultRouteTable:DefaultRouteTable":         {ref("route table", "defaultRouteTableId")},
