@@ -8,7 +8,9 @@ import (
 // Formatters of network, routing and peering attributes.
 
 // noRules is what a default security group or network ACL without rules
-// does: the provider removes AWS's default rules when it adopts them.
+// does: the provider removes every rule when it adopts them (Pulumi AWS
+// registry, ec2.DefaultNetworkAcl and ec2.DefaultSecurityGroup: "it
+// immediately removes all rules"), leaving the implicit deny.
 const noRules = "none: all traffic denied"
 
 func vpcDNS(v view) []string {

@@ -18,6 +18,7 @@ const TextWidth = 120
 // line never breaks inside its own indentation or label.
 func wrap(line string, start, cont, width int) []string {
 	var out []string
+	cont = min(cont, width/2) // so that every continuation line makes progress
 	r := []rune(line)
 	for len(r) > width {
 		cut, skip := breakAt(r, start, width)
@@ -35,7 +36,7 @@ func wrap(line string, start, cont, width int) []string {
 // breakAt returns where to end the line (exclusive) and how many runes to
 // drop there (1 for a space, 0 otherwise).
 func breakAt(r []rune, start, width int) (cut, skip int) {
-	lo := max(start+1, 1)
+	lo := min(max(start+1, 1), width)
 	for i := width; i >= lo; i-- {
 		if r[i] == ' ' {
 			return i, 1
@@ -46,7 +47,7 @@ func breakAt(r []rune, start, width int) (cut, skip int) {
 			return i + 1, 0
 		}
 	}
-	return min(max(width, lo), len(r)), 0
+	return width, 0
 }
 
 // columns pads every column but the last of rows to its widest cell, so
