@@ -64,15 +64,17 @@ type textPlan struct {
 	d        *Document
 	lines    []string
 	byID     map[string]Resource
+	byURN    map[string]Resource
 	children map[string][]Resource // by parent URN, in URN order
 	sections []string
 }
 
 func newTextPlan(d *Document) *textPlan {
-	t := &textPlan{d: d, byID: map[string]Resource{}, children: map[string][]Resource{}, sections: d.accountSections()}
+	t := &textPlan{d: d, byID: map[string]Resource{}, byURN: map[string]Resource{}, children: map[string][]Resource{}, sections: d.accountSections()}
 	known := map[string]bool{}
 	for _, r := range d.Resources {
 		known[r.URN] = true
+		t.byURN[r.URN] = r
 		if r.ID == "" {
 			continue
 		}
@@ -125,9 +127,12 @@ func (t *textPlan) header() {
 				retained++
 			}
 		}
-		t.wrapped(0, fmt.Sprintf("PRODUCTION: %d resources marked [retained on destroy] stay in AWS after `peerctl destroy`, "+
-			"which asks for confirmation.", retained), 2)
+		t.wrapped(0, fmt.Sprintf("PRODUCTION stack: the %d resources marked [retained on destroy] stay in AWS after `peerctl destroy`.",
+			retained), 2)
 	}
+	// Every resource of an offline plan is a create: say where changes to
+	// a deployed stack are shown instead.
+	t.wrapped(0, "Actions: + create (the offline plan compares with nothing deployed; `peerctl preview` shows changes).", 2)
 	if o := d.EnvironmentOverride; o != nil {
 		t.blank()
 		t.wrapped(0, overrideWarning(o), 2)
@@ -226,19 +231,25 @@ func (t *textPlan) notes(r Resource, account string) string {
 
 // attributes writes r's attributes, labels padded to one width so values
 // line up, each value wrapped under its own column.
+//
+// A context attribute the enclosing component already shows, same label
+// and value, is left out: the bucket name on each of a log bucket's parts
+// said nothing the component's own line did not.
 func (t *textPlan) attributes(r Resource, indent int) {
-	v := view{r: r, byID: t.byID, doc: t.d}
-	type row struct {
-		label  string
-		values []string
-	}
-	var rows []row
-	width := 0
-	for _, a := range attributes[r.Type] {
-		if vals := a.values(v); len(vals) > 0 {
-			rows = append(rows, row{a.label, vals})
-			width = max(width, len(a.label))
+	shown := map[string]string{}
+	if p, ok := t.byURN[r.Parent]; ok {
+		for _, row := range t.attributeRows(p) {
+			shown[row.label] = strings.Join(row.values, "\n")
 		}
+	}
+	var rows []attributeRow
+	width := 0
+	for _, row := range t.attributeRows(r) {
+		if v, ok := shown[row.label]; ok && row.context && v == strings.Join(row.values, "\n") {
+			continue
+		}
+		rows = append(rows, row)
+		width = max(width, len(row.label))
 	}
 	pad := strings.Repeat(" ", indent)
 	valueColumn := indent + width + 3
@@ -253,6 +264,26 @@ func (t *textPlan) attributes(r Resource, indent int) {
 			t.lines = append(t.lines, wrap(pad+head+val, valueColumn, valueColumn+2, TextWidth)...)
 		}
 	}
+}
+
+// attributeRow is one attribute of a resource with its values.
+type attributeRow struct {
+	label   string
+	values  []string
+	context bool
+}
+
+// attributeRows reads r's attributes from the attributes table, leaving
+// out those without a value.
+func (t *textPlan) attributeRows(r Resource) []attributeRow {
+	v := view{r: r, byID: t.byID, doc: t.d}
+	var rows []attributeRow
+	for _, a := range attributes[r.Type] {
+		if vals := a.values(v); len(vals) > 0 {
+			rows = append(rows, attributeRow{a.label, vals, a.context})
+		}
+	}
+	return rows
 }
 
 // ShortType shortens a type token to module.Type: "aws:ec2/vpc:Vpc" is
