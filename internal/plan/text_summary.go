@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -29,7 +30,7 @@ func (d *Document) textSummary() []string {
 	// providers not named after an account.
 	var rest []Resource
 	for account, rs := range perAccount {
-		if !containsString(sections, account) {
+		if !slices.Contains(sections, account) {
 			rest = append(rest, rs...)
 		}
 	}
@@ -87,13 +88,4 @@ func plural(n int, what string) string {
 		return fmt.Sprintf("1 %s", what)
 	}
 	return fmt.Sprintf("%d %ss", n, what)
-}
-
-func containsString(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
