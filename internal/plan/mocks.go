@@ -46,6 +46,7 @@ type record struct {
 	dependsOn          []string
 	ignoreChanges      []string
 	retainOnDelete     bool
+	protect            bool
 	inputs             resource.PropertyMap
 }
 
@@ -64,6 +65,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		rec.dependsOn = slices.Clone(rpc.GetDependencies())
 		rec.ignoreChanges = slices.Clone(rpc.GetIgnoreChanges())
 		rec.retainOnDelete = rpc.GetRetainOnDelete()
+		rec.protect = rpc.GetProtect()
 		if len(rpc.GetProviders()) > 0 {
 			rec.componentProviders = map[string]string{}
 			for pkg, ref := range rpc.GetProviders() {

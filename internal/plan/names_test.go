@@ -104,7 +104,7 @@ func TestEnvironmentOverrideIsLoud(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := doc.WriteText(&buf); err != nil {
+	if err := doc.WriteCompact(&buf); err != nil { // the text plan wraps the same line at 120 columns
 		t.Fatal(err)
 	}
 	wantLine := "WARNING: ENVIRONMENT_SUFFIX=qa OVERRIDES the stack file's environment prod: every physical name (buckets, roles, log groups, alarms) changes, " +

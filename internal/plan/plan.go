@@ -70,8 +70,11 @@ type Resource struct {
 	// IgnoreChanges lists inputs whose drift Pulumi ignores, if any.
 	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
 	// RetainOnDelete means destroy leaves the resource in AWS.
-	RetainOnDelete bool           `json:"retainOnDelete,omitempty"`
-	Inputs         map[string]any `json:"inputs"`
+	RetainOnDelete bool `json:"retainOnDelete,omitempty"`
+	// Protect means Pulumi refuses to delete the resource until the
+	// protection is lifted (pulumi.Protect).
+	Protect bool           `json:"protect,omitempty"`
+	Inputs  map[string]any `json:"inputs"`
 }
 
 // Build runs stack.Define for cfg under mocks and returns the plan.
@@ -134,6 +137,7 @@ func (m *Mocks) resources() []Resource {
 			DependsOn:      sortedUnique(rec.dependsOn),
 			IgnoreChanges:  rec.ignoreChanges,
 			RetainOnDelete: rec.retainOnDelete,
+			Protect:        rec.protect,
 			Inputs:         propertyMap(rec.inputs),
 		}
 		switch {

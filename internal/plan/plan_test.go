@@ -27,15 +27,15 @@ func loadStack(t testing.TB, file string) *config.Config {
 	return cfg
 }
 
-// text plans cfg and renders it for people.
-func text(t *testing.T, cfg *config.Config, stack string) string {
+// compact plans cfg and renders it as the compact tree (plan --compact).
+func compact(t *testing.T, cfg *config.Config, stack string) string {
 	t.Helper()
 	doc, err := plan.Build(cfg, stack)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := doc.WriteText(&buf); err != nil {
+	if err := doc.WriteCompact(&buf); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()
@@ -115,13 +115,13 @@ func TestIDsAreReferences(t *testing.T) {
 	}
 }
 
-func TestTextRendering(t *testing.T) {
+func TestCompactRendering(t *testing.T) {
 	doc, err := plan.Build(loadDev(t), "dev")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := doc.WriteText(&buf); err != nil {
+	if err := doc.WriteCompact(&buf); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -176,8 +176,8 @@ func label(account string) string {
 
 // Resources destroy leaves behind, and ignored drift, are marked; an
 // environment from ENVIRONMENT_SUFFIX says so; two networks in one account say so.
-func TestTextMarksWhatReviewersMustSee(t *testing.T) {
-	out := text(t, loadStack(t, "../../Pulumi.prod.yaml"), "prod")
+func TestCompactMarksWhatReviewersMustSee(t *testing.T) {
+	out := compact(t, loadStack(t, "../../Pulumi.prod.yaml"), "prod")
 	for _, want := range []string{"trading-flow-logs-bucket  (kept on destroy)", "trading-default-nacl  (ignores drift of subnetIds)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("prod plan lacks %q", want)
@@ -188,7 +188,7 @@ func TestTextMarksWhatReviewersMustSee(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out = text(t, cfg, "dev")
+	out = compact(t, cfg, "dev")
 	for _, want := range []string{"(environment qa from ENVIRONMENT_SUFFIX, region us-east-1)", "the same AWS account as trading)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plan lacks %q", want)

@@ -28,6 +28,7 @@ type PlanOptions struct {
 	Stack         string
 	ConfigFile    string
 	JSON          bool
+	Compact       bool
 	PolicyDirs    []string
 	Namespaces    []string
 	PolicyTimeout time.Duration
@@ -40,8 +41,10 @@ func NewCmdPlan(f *cmdutil.Factory, runF func(*PlanOptions) error) *cobra.Comman
 		Use:   "plan",
 		Short: "Show every resource the stack would create, offline",
 		Long: `Run the real Pulumi program offline, under Pulumi's mock monitor, and print
-every resource it would create, grouped by account and component, then the
-findings of the security baseline (policy/*.rego, evaluated with OPA) and of
+every resource it would create with the attributes a reviewer checks (CIDRs,
+AZ ids, ports, peers, names, retention, encryption), grouped by account and
+component, at most 120 columns wide; --compact prints one line a resource
+instead. Then come the findings of the security baseline (policy/*.rego, evaluated with OPA) and of
 any --policy-dir. Exits with status 4 when there is a deny finding, and 1
 when a policy fails to load or to evaluate (a built-in error, the time limit).
 Exceptions come from policy-exceptions.yaml in the project directory; what
@@ -53,11 +56,15 @@ know are placeholders too: 000000000000 for the default credentials, 0000
 and eight digits derived from the name for a profile without account.id.`,
 		Example: `  peerctl plan
   peerctl plan --stack prod --json > plan.json
+  peerctl plan --compact
   peerctl plan --policy-dir ./my-policies
   peerctl plan --policy-dir ./conftest-policies --namespace main
   ENVIRONMENT_SUFFIX=qa peerctl plan --config examples/assume-role/Pulumi.staging.yaml`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.JSON && opts.Compact {
+				return cmdutil.UsageError(cmd, errors.New("--compact shapes the text plan; it cannot be combined with --json"))
+			}
 			if opts.PolicyTimeout <= 0 {
 				return cmdutil.UsageError(cmd, fmt.Errorf("--policy-timeout must be positive, got %s", opts.PolicyTimeout))
 			}
@@ -82,6 +89,7 @@ and eight digits derived from the name for a profile without account.id.`,
 	cmd.Flags().StringVarP(&opts.Stack, "stack", "s", "dev", "stack name: reads Pulumi.<stack>.yaml from the project directory")
 	cmd.Flags().StringVar(&opts.ConfigFile, "config", "", "read the stack configuration from this file instead (the stack name defaults to the <stack> in Pulumi.<stack>.yaml)")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the machine-readable plan document, with its policy findings")
+	cmd.Flags().BoolVar(&opts.Compact, "compact", false, "print the text plan as one line a resource (type and name), without attributes")
 	cmd.Flags().StringArrayVar(&opts.PolicyDirs, "policy-dir", nil, "also evaluate the Rego policies in this directory (repeatable)")
 	AddPolicyFlags(cmd, &opts.Namespaces, &opts.PolicyTimeout)
 	return cmd
@@ -102,9 +110,15 @@ func planRun(opts *PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.JSON {
+	switch {
+	case opts.JSON:
 		err = result.WriteJSON(opts.IO.Out)
-	} else if err = result.WriteText(opts.IO.Out); err == nil {
+	case opts.Compact:
+		err = result.WriteCompact(opts.IO.Out)
+	default:
+		err = result.WriteText(opts.IO.Out)
+	}
+	if err == nil && !opts.JSON {
 		err = result.WriteFindings(opts.IO.Out)
 	}
 	if err != nil {

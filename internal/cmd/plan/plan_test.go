@@ -34,6 +34,7 @@ func TestFlags(t *testing.T) {
 		{[]string{"-s", "qa", "--config", "x.yaml"}, PlanOptions{Stack: "qa", ConfigFile: "x.yaml"}},
 		{[]string{"--config", "examples/assume-role/Pulumi.staging.yaml"}, PlanOptions{Stack: "staging", ConfigFile: "examples/assume-role/Pulumi.staging.yaml"}},
 		{[]string{"--config", "my-stack.yaml"}, PlanOptions{Stack: "dev", ConfigFile: "my-stack.yaml"}},
+		{[]string{"--compact"}, PlanOptions{Stack: "dev", Compact: true}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -44,7 +45,7 @@ func TestFlags(t *testing.T) {
 			if err := cmd.Execute(); err != nil {
 				t.Fatal(err)
 			}
-			if got.Stack != tt.want.Stack || got.JSON != tt.want.JSON || got.ConfigFile != tt.want.ConfigFile {
+			if got.Stack != tt.want.Stack || got.JSON != tt.want.JSON || got.ConfigFile != tt.want.ConfigFile || got.Compact != tt.want.Compact {
 				t.Errorf("options = %+v, want %+v", *got, tt.want)
 			}
 		})
@@ -105,6 +106,38 @@ func TestPlanFromProjectSubdirectory(t *testing.T) {
 	if !strings.HasPrefix(out, "Plan for stack dev (environment dev, region us-east-1)") || !strings.Contains(out, "\nPlan: ") ||
 		!strings.HasSuffix(out, "\nPolicy: 0 deny, 0 warn.\n") {
 		t.Errorf("unexpected plan output:\n%s", out)
+	}
+}
+
+// The text plan shows attributes; --compact keeps the one-line-a-resource
+// tree; --json with --compact is refused as a usage error.
+func TestPlanTextAndCompact(t *testing.T) {
+	dir := project(t, map[string]string{"dev": "config: {}\n"})
+	out, _, err := run(t, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\n    + ec2.Vpc trading-vpc\n        cidr = 10.0.0.0/16\n", "\nPolicy: 0 deny, 0 warn.\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text plan lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, err = run(t, dir, nil, "--compact")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\n    + aws:ec2/vpc:Vpc  ", "\nno account (providers, and components that span accounts)\n", "\nPolicy: 0 deny, 0 warn.\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("compact plan lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "cidr = ") {
+		t.Error("the compact plan shows attributes")
+	}
+	_, _, err = run(t, dir, nil, "--compact", "--json")
+	if err == nil || !strings.Contains(err.Error(), "--compact shapes the text plan; it cannot be combined with --json") ||
+		cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+		t.Errorf("--compact --json: err = %v (exit %d), want a usage error", err, cmdutil.ExitCode(err))
 	}
 }
 
