@@ -51,6 +51,17 @@ func TestConfigScopeTypesAreMapped(t *testing.T) {
 			t.Errorf("%s is in a Config rule's scope but not in configTypeResources: say which resources of it the stack creates, explicitly or implicitly", typ)
 		}
 	}
+	// The mapping names types the stack really plans: a renamed Pulumi type
+	// (aws:s3/bucket:Bucket for BucketV2, say) would otherwise leave the
+	// checks below with nothing to check.
+	d := buildFile(t, "Pulumi.dev.yaml", "dev", nil)
+	for typ, m := range configTypeResources {
+		for _, pt := range append(slices.Clone(m.explicit), m.implicitPerVPC...) {
+			if len(d.OfType(pt)) == 0 {
+				t.Errorf("configTypeResources maps %s to %s, which the dev plan does not contain", typ, pt)
+			}
+		}
+	}
 }
 
 // Every resource AWS creates with a VPC whose type a Config rule scopes is
