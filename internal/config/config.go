@@ -13,6 +13,8 @@ package config
 import (
 	"net/netip"
 	"slices"
+
+	"github.com/peerctl/peerctl/internal/netplan"
 )
 
 // Namespace is the Pulumi project name, which namespaces every config key.
@@ -48,6 +50,11 @@ type Config struct {
 	Quotas        Quotas
 	Observability Observability
 	Endpoints     Endpoints
+
+	// NACL is peerctl:nacl as written (defaults filled in); NACLEphemeral
+	// is its ephemeral range, parsed and validated.
+	NACL          NACL
+	NACLEphemeral netplan.PortRange
 }
 
 // Network is one VPC in one account.
@@ -62,6 +69,12 @@ type Network struct {
 	// SubnetPrefixLength is resolved: the configured value or the computed default.
 	SubnetPrefixLength int
 	Account            Account
+
+	// NACLSlot numbers this network's rules in its peers' network ACLs
+	// (netplan.PeerRuleNumber): the configured naclSlot, else the slot its
+	// name derives. NACLSlotSet says it was configured.
+	NACLSlot    int
+	NACLSlotSet bool
 }
 
 // Account says which AWS account a network lives in and how to reach it.

@@ -30,6 +30,7 @@ type spec struct {
 	Dashboard   Dashboard
 	Compliance  Compliance
 	Endpoints   Endpoints
+	NACL        NACL
 }
 
 type networkSpec struct {
@@ -40,6 +41,7 @@ type networkSpec struct {
 	AZs                []string        `json:"azs"`
 	SubnetPrefixLength *int            `json:"subnetPrefixLength"`
 	Account            json.RawMessage `json:"account"`
+	NACLSlot           *int            `json:"naclSlot"`
 }
 
 type accountSpec struct {
@@ -118,6 +120,7 @@ var keyDecoders = map[string]func(s *spec, field, value string, p *problems){
 	"dashboard":  objectKey(func(s *spec) any { return &s.Dashboard }),
 	"compliance": objectKey(func(s *spec) any { return &s.Compliance }),
 	"endpoints":  objectKey(func(s *spec) any { return &s.Endpoints }),
+	"nacl":       objectKey(func(s *spec) any { return &s.NACL }),
 }
 
 // textKey decodes a key whose value is text into the spec field that at

@@ -111,7 +111,7 @@ func checkInvariants(t interface {
 			}
 		}
 		peers := len(c.Peers(n.Name))
-		if netplan.NACLRulesPerDirection(peers) > c.Quotas.NACLRulesPerDirection {
+		if netplan.NACLRulesPerDirection(peers, c.NACLEphemeral) > c.Quotas.NACLRulesPerDirection {
 			t.Fatalf("accepted %d peers for %q over the NACL quota", peers, n.Name)
 		}
 	}

@@ -72,12 +72,13 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 		}
 		for i, ns := range s.Networks {
 			if s.BadNetworks[i] {
-				c.Networks = append(c.Networks, Network{Name: ns.Name})
+				c.Networks = append(c.Networks, Network{Name: ns.Name, NACLSlot: -1})
 				cidrOK = append(cidrOK, false)
 				continue
 			}
 			field := fmt.Sprintf("%s[%d]", netField, i)
 			n, ok := networkFromSpec(field, ns, p)
+			resolveNACLSlot(field, ns, &n, p)
 			validateNetwork(field, n, c.Region, p)
 			c.Networks = append(c.Networks, n)
 			cidrOK = append(cidrOK, ok)
@@ -86,11 +87,13 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 		c.Networks = DefaultNetworks()
 		for i := range c.Networks {
 			c.Networks[i].SubnetPrefixLength = netplan.DefaultSubnetPrefixLength
+			c.Networks[i].NACLSlot = netplan.DefaultPeerSlot(c.Networks[i].Name)
 			cidrOK = append(cidrOK, true)
 		}
 	}
 	validateNetworkSet(netField, c.Networks, cidrOK, p)
 	validateAccountSet(netField, c.Networks, p)
+	validateNACLSlots(netField, c.Networks, p)
 
 	c.Peerings = s.Peerings
 	if s.HasPeerings {
@@ -111,6 +114,7 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 	}
 	applyObservability(c, s, p)
 	applyEndpoints(c, s, p)
+	applyNACL(c, s, p)
 	validateRegionServices(c, p)
 	if len(p.list) == 0 {
 		validateQuotas(c, p)

@@ -121,9 +121,9 @@ func validateQuotas(c *Config, p *problems) {
 	for i, n := range c.Networks {
 		peers := len(c.Peers(n.Name))
 		field := fmt.Sprintf("%s:networks[%d]", Namespace, i)
-		if rules := netplan.NACLRulesPerDirection(peers); ok["naclRulesPerDirection"] && rules > q.NACLRulesPerDirection {
-			p.add(field, n.Name, "has %d peers and would need %d network ACL rules per direction, over the quota of %d (%s:quotas.naclRulesPerDirection, at most 40 once AWS raises it)",
-				peers, rules, q.NACLRulesPerDirection, Namespace)
+		if rules := netplan.NACLRulesPerDirection(peers, c.NACLEphemeral); ok["naclRulesPerDirection"] && rules > q.NACLRulesPerDirection {
+			p.add(field, n.Name, "has %d peers and would need %d network ACL rules per direction, over the quota of %d (%s:quotas.naclRulesPerDirection, at most 40 once AWS raises it)%s",
+				peers, rules, q.NACLRulesPerDirection, Namespace, ephemeralCost(c.NACLEphemeral))
 		}
 		in, out := netplan.SecurityGroupRules(peers)
 		if ok["securityGroupRulesPerDirection"] && max(in, out) > q.SecurityGroupRulesPerDirection {
@@ -177,4 +177,13 @@ func checkQuotaRange(l quotaLimit, v int, p *problems) bool {
 		return true
 	}
 	return false
+}
+
+// ephemeralCost explains the extra NACL rule per peer that an ephemeral
+// range without 5432 costs, for the quota message.
+func ephemeralCost(r netplan.PortRange) string {
+	if r.Contains(5432) {
+		return ""
+	}
+	return fmt.Sprintf("; %s:nacl.ephemeralPorts %s leaves out 5432, which then takes a rule of its own per peer", Namespace, r)
 }

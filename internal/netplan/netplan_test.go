@@ -197,38 +197,52 @@ func TestRegionCode(t *testing.T) {
 
 func TestNACLRules(t *testing.T) {
 	vpc := netip.MustParsePrefix("10.0.0.0/16")
-	peers := []Peer{{Name: "analytics", CIDR: netip.MustParsePrefix("10.1.0.0/16")}, {Name: "risk", CIDR: netip.MustParsePrefix("10.2.0.0/16")}}
-	in, out := NACLRules(vpc, peers)
-	if max(len(in), len(out)) != NACLRulesPerDirection(2) {
-		t.Fatalf("got %d/%d rules, NACLRulesPerDirection says %d", len(in), len(out), NACLRulesPerDirection(2))
+	peers := []Peer{
+		{Name: "analytics", CIDR: netip.MustParsePrefix("10.1.0.0/16"), Slot: 1195},
+		{Name: "risk", CIDR: netip.MustParsePrefix("10.2.0.0/16"), Slot: 2370},
 	}
-	seen := map[int]bool{}
-	for _, r := range in {
-		if seen[r.Number] {
-			t.Errorf("duplicate rule number %d", r.Number)
-		}
-		seen[r.Number] = true
-		if r.CIDR == "0.0.0.0/0" && (r.Protocol != "tcp" || r.FromPort < EphemeralFrom || r.ToPort > EphemeralTo) {
-			t.Errorf("0.0.0.0/0 ingress rules may only admit TCP return traffic, got %+v", r)
-		}
-		if r.CIDR == "0.0.0.0/0" && (r.FromPort <= 22 && 22 <= r.ToPort || r.FromPort <= 3389 && 3389 <= r.ToPort) {
-			t.Errorf("rule %d admits a remote administration port from 0.0.0.0/0 (CIS 5.1): %+v", r.Number, r)
-		}
-	}
-	for _, r := range out {
-		if r.CIDR == "0.0.0.0/0" && (r.Protocol != "tcp" || r.FromPort != 443 || r.ToPort != 443) {
-			t.Errorf("the only 0.0.0.0/0 egress rule must be TCP 443 to the endpoints, got %+v", r)
-		}
-	}
-	// Every peer gets 443 inbound, and 5432 is admitted by the ephemeral rule.
-	for _, p := range peers {
-		for _, port := range []int{443, 5432} {
-			if !slices.ContainsFunc(in, func(r ACLRule) bool {
-				return r.CIDR == p.CIDR.String() && r.FromPort <= port && port <= r.ToPort && r.Protocol == "tcp"
-			}) {
-				t.Errorf("no ingress rule admits %s on %d", p.Name, port)
+	for _, eph := range []PortRange{DefaultEphemeral, {From: 32768, To: 65535}} {
+		t.Run(eph.String(), func(t *testing.T) {
+			in, out := NACLRulesWith(vpc, peers, eph)
+			if max(len(in), len(out)) != NACLRulesPerDirection(2, eph) {
+				t.Fatalf("got %d/%d rules, NACLRulesPerDirection says %d", len(in), len(out), NACLRulesPerDirection(2, eph))
 			}
-		}
+			for _, rules := range [][]ACLRule{in, out} {
+				seen := map[int]bool{}
+				for _, r := range rules {
+					if seen[r.Number] || r.Number < 1 || r.Number > 32766 {
+						t.Errorf("rule number %d is repeated or outside 1-32766", r.Number)
+					}
+					seen[r.Number] = true
+				}
+			}
+			for _, r := range in {
+				if r.CIDR == "0.0.0.0/0" && (r.Protocol != "tcp" || r.FromPort < eph.From || r.ToPort > eph.To) {
+					t.Errorf("0.0.0.0/0 ingress rules may only admit TCP return traffic, got %+v", r)
+				}
+				if r.CIDR == "0.0.0.0/0" && (r.FromPort <= 22 && 22 <= r.ToPort || r.FromPort <= 3389 && 3389 <= r.ToPort) {
+					t.Errorf("rule %d admits a remote administration port from 0.0.0.0/0 (CIS 5.1): %+v", r.Number, r)
+				}
+			}
+			for _, r := range out {
+				if r.CIDR == "0.0.0.0/0" && (r.Protocol != "tcp" || r.FromPort != 443 || r.ToPort != 443) {
+					t.Errorf("the only 0.0.0.0/0 egress rule must be TCP 443 to the endpoints, got %+v", r)
+				}
+			}
+			// Every peer gets 443 and 5432 both ways, and replies to its
+			// clients' ports at both ends of the range.
+			for _, p := range peers {
+				for _, port := range []int{443, 5432, eph.From, eph.To} {
+					for dir, rules := range map[string][]ACLRule{"ingress": in, "egress": out} {
+						if !slices.ContainsFunc(rules, func(r ACLRule) bool {
+							return r.CIDR == p.CIDR.String() && r.FromPort <= port && port <= r.ToPort && r.Protocol == "tcp"
+						}) {
+							t.Errorf("no %s rule admits %s on %d", dir, p.Name, port)
+						}
+					}
+				}
+			}
+		})
 	}
 }
 
@@ -240,7 +254,13 @@ func TestQuotaCounts(t *testing.T) {
 	if got := RoutesPerRouteTable(7); got != 10 {
 		t.Errorf("RoutesPerRouteTable(7) = %d, want 10", got)
 	}
-	if got := NACLRulesPerDirection(8); got != 19 {
-		t.Errorf("NACLRulesPerDirection(8) = %d, want 19 (8 peers is the most the default quota allows)", got)
+	// Local + 2 per peer + 2 endpoint return rules (split around 3389).
+	if got := NACLRulesPerDirection(8, DefaultEphemeral); got != 19 {
+		t.Errorf("NACLRulesPerDirection(8, default) = %d, want 19 (8 peers is the most the default quota allows)", got)
+	}
+	// Local + 3 per peer (5432 outside the range) + 1 endpoint rule (3389
+	// is below the range) in each direction.
+	if got := NACLRulesPerDirection(6, PortRange{From: 32768, To: 65535}); got != 20 {
+		t.Errorf("NACLRulesPerDirection(6, 32768-65535) = %d, want 20 (6 peers is the most the default quota allows)", got)
 	}
 }

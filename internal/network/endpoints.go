@@ -20,11 +20,16 @@ type EndpointPerimeter struct {
 	// ExtraS3Resources are further bucket/object ARNs the S3 endpoint may
 	// read (AWS-owned package repositories, say).
 	ExtraS3Resources []string
+	// AWSOwnedBuckets adds read-only (s3:GetObject) access to the region's
+	// AWS-owned buckets that agents and package managers read
+	// (AWSOwnedBucketObjects).
+	AWSOwnedBuckets bool
 }
 
 // EndpointPolicy is the endpoint policy of a gateway endpoint for service
 // ("s3" or "dynamodb") under perimeter p: any action, but only on resources
-// owned by the stack's accounts. S3 checks the owner with aws:ResourceAccount
+// owned by the stack's accounts, plus reads of the AWS-owned buckets and
+// the extra S3 resources p allows. S3 checks the owner with aws:ResourceAccount
 // (a data perimeter, as AWS's guidance builds it); DynamoDB names the
 // accounts' tables by ARN and allows the account-level calls that have no
 // table (DescribeEndpoints, which SDKs call first, ListTables, DescribeLimits).
@@ -40,6 +45,12 @@ func EndpointPolicy(service, region string, p EndpointPerimeter) (string, error)
 			Action: []string{"s3:*"}, Resource: []string{"*"},
 			Condition: iamdoc.Conditions{"StringEquals": {"aws:ResourceAccount": accounts}},
 		})
+		if p.AWSOwnedBuckets {
+			statements = append(statements, iamdoc.Statement{
+				Sid: "AWSOwnedBucketsReadOnly", Effect: iamdoc.Allow, Principal: iamdoc.Anyone(),
+				Action: []string{"s3:GetObject"}, Resource: AWSOwnedBucketObjects(region),
+			})
+		}
 		if len(p.ExtraS3Resources) > 0 {
 			statements = append(statements, iamdoc.Statement{
 				Sid: "AllowedOtherBuckets", Effect: iamdoc.Allow, Principal: iamdoc.Anyone(),

@@ -7,12 +7,14 @@ import (
 	"github.com/peerctl/peerctl/internal/netplan"
 )
 
-// nacl creates the private subnets' network ACL from netplan.NACLRules.
-// Rules are inline so that adding a peer, which renumbers later rules, is an
-// in-place update; separate rule resources would be replaced one by one and
-// collide on rule numbers while both generations exist.
+// nacl creates the private subnets' network ACL from netplan.NACLRulesWith.
+// Rules are inline, one NACL resource per network. Every peer's rules sit
+// in that peer's own slot, so adding or removing a peer adds or removes
+// only that peer's entries: the provider updates inline entries by deleting
+// the old ones before creating the new ones, and an entry whose number
+// moved would drop live traffic for the length of the update.
 func (b *builder) nacl() error {
-	ingress, egress := netplan.NACLRules(b.args.CIDR, b.args.Peers)
+	ingress, egress := netplan.NACLRulesWith(b.args.CIDR, b.args.Peers, b.args.ephemeral())
 	in := make(ec2.NetworkAclIngressArray, len(ingress))
 	for i, r := range ingress {
 		in[i] = ec2.NetworkAclIngressArgs{

@@ -1,10 +1,11 @@
 // Package network is the Network component: one VPC in one account with
-// private subnets across AZs, per-AZ route tables, a closed default security
-// group and NACL, and S3/DynamoDB gateway endpoints. The private subnets'
-// NACL admits traffic within the VPC, TCP 443 and 1024-65535 with each peer
-// (the ephemeral range is return traffic and includes 5432), and the
-// endpoints' traffic; the application security group narrows the peers to
-// TCP 443 and 5432.
+// private subnets across AZs, per-AZ route tables, the VPC's main route
+// table, default security group and default NACL adopted (tagged, closed),
+// and S3/DynamoDB gateway endpoints. The private subnets' NACL admits
+// traffic within the VPC, TCP 443 and the ephemeral range (1024-65535 by
+// default, which includes 5432) with each peer in that peer's fixed rule
+// slot, and the endpoints' traffic; the application security group narrows
+// the peers to TCP 443 and 5432.
 package network
 
 import (
@@ -34,8 +35,12 @@ type NetworkArgs struct {
 	Region      string
 	CIDR        netip.Prefix
 	Subnets     []Subnet
-	// Peers are the networks this one is peered with, sorted by name.
+	// Peers are the networks this one is peered with, sorted by name, each
+	// with its NACL slot.
 	Peers []netplan.Peer
+	// Ephemeral is the TCP range the NACL admits for return traffic; the
+	// zero value means netplan.DefaultEphemeral.
+	Ephemeral netplan.PortRange
 	// EndpointPerimeter, when set, limits the gateway endpoints to these
 	// accounts' resources; nil keeps AWS's full-access default policy.
 	EndpointPerimeter *EndpointPerimeter
@@ -108,6 +113,18 @@ func (a *NetworkArgs) validate() error {
 			return fmt.Errorf("subnet %s (%s) is not inside %s", s.CIDR, s.AZID, a.CIDR)
 		}
 	}
+	// Config validation refuses both; this guards other callers, for whom
+	// a clash would make the provider reject the NACL at apply time.
+	slots := map[int]string{}
+	for _, p := range a.Peers {
+		if p.Slot < 0 || p.Slot >= netplan.PeerSlots {
+			return fmt.Errorf("peer %q: NACL slot %d is outside 0-%d", p.Name, p.Slot, netplan.PeerSlots-1)
+		}
+		if other, dup := slots[p.Slot]; dup {
+			return fmt.Errorf("peers %q and %q share NACL slot %d", other, p.Name, p.Slot)
+		}
+		slots[p.Slot] = p.Name
+	}
 	return nil
 }
 
@@ -123,12 +140,21 @@ func (a *NetworkArgs) inputs() pulumi.Map {
 		peers[p.Name] = pulumi.String(p.CIDR.String())
 	}
 	return pulumi.Map{
-		"environment": pulumi.String(a.Environment),
-		"region":      pulumi.String(a.Region),
-		"cidr":        pulumi.String(a.CIDR.String()),
-		"subnets":     subnets,
-		"peers":       peers,
+		"environment":    pulumi.String(a.Environment),
+		"region":         pulumi.String(a.Region),
+		"cidr":           pulumi.String(a.CIDR.String()),
+		"subnets":        subnets,
+		"peers":          peers,
+		"ephemeralPorts": pulumi.String(a.ephemeral().String()),
 	}
+}
+
+// ephemeral is the configured range, or the default.
+func (a *NetworkArgs) ephemeral() netplan.PortRange {
+	if a.Ephemeral == (netplan.PortRange{}) {
+		return netplan.DefaultEphemeral
+	}
+	return a.Ephemeral
 }
 
 type idResource interface{ ID() pulumi.IDOutput }

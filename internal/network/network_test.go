@@ -55,6 +55,13 @@ func TestArgsAreCheckedBeforeRegistering(t *testing.T) {
 			`network "trading": subnet 10.0.0.0/8 (use1-az1) is not inside 10.0.0.0/16`},
 		{"no subnets", func(a *network.NetworkArgs) { a.Subnets = nil }, `network "trading": at least one subnet is required`},
 		{"no region", func(a *network.NetworkArgs) { a.Region = "" }, `network "trading": environment and region are required`},
+		{"peers sharing a NACL slot", func(a *network.NetworkArgs) {
+			a.Peers = []netplan.Peer{{Name: "analytics", CIDR: netip.MustParsePrefix("10.1.0.0/16"), Slot: 5},
+				{Name: "risk", CIDR: netip.MustParsePrefix("10.2.0.0/16"), Slot: 5}}
+		}, `network "trading": peers "analytics" and "risk" share NACL slot 5`},
+		{"NACL slot out of range", func(a *network.NetworkArgs) {
+			a.Peers = []netplan.Peer{{Name: "analytics", CIDR: netip.MustParsePrefix("10.1.0.0/16"), Slot: 3100}}
+		}, `network "trading": peer "analytics": NACL slot 3100 is outside 0-3099`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -79,6 +79,8 @@ func (m *Mocks) computed(rec *record, state resource.PropertyMap) string {
 		return str("vpcPeeringConnectionId")
 	case "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl":
 		return str("defaultNetworkAclId")
+	case "aws:ec2/defaultRouteTable:DefaultRouteTable":
+		return str("defaultRouteTableId") // the provider adopts the VPC's main route table
 	case "aws:kms/key:Key":
 		k := hexID(rec.urn, 32) // KMS key ids are UUIDs; the id is the key id
 		set("keyId", fmt.Sprintf("%s-%s-%s-%s-%s", k[:8], k[8:12], k[12:16], k[16:20], k[20:]))

@@ -76,7 +76,8 @@ func endpointPerimeter(cfg *config.Config, accounts map[string]*Account) *networ
 	if r := cfg.Endpoints.RestrictToStackAccounts; r != nil && !*r {
 		return nil
 	}
-	p := &network.EndpointPerimeter{ExtraS3Resources: cfg.Endpoints.AllowS3Resources}
+	p := &network.EndpointPerimeter{ExtraS3Resources: cfg.Endpoints.AllowS3Resources,
+		AWSOwnedBuckets: cfg.Endpoints.AllowAWSOwnedBuckets != nil && *cfg.Endpoints.AllowAWSOwnedBuckets}
 	for _, n := range cfg.Networks {
 		p.Accounts = append(p.Accounts, accounts[n.Name].ID)
 	}
@@ -95,7 +96,7 @@ func newNetwork(ctx *pulumi.Context, cfg *config.Config, n config.Network, azIDs
 	}
 	var peers []netplan.Peer
 	for _, p := range cfg.Peers(n.Name) {
-		peers = append(peers, netplan.Peer{Name: p.Name, CIDR: p.CIDR})
+		peers = append(peers, netplan.Peer{Name: p.Name, CIDR: p.CIDR, Slot: p.NACLSlot})
 	}
 	return network.NewNetwork(ctx, n.Name, &network.NetworkArgs{
 		Environment: cfg.Environment,
@@ -103,6 +104,7 @@ func newNetwork(ctx *pulumi.Context, cfg *config.Config, n config.Network, azIDs
 		CIDR:        n.CIDR,
 		Subnets:     subnets,
 		Peers:       peers,
+		Ephemeral:   cfg.NACLEphemeral,
 
 		EndpointPerimeter: perimeter,
 	}, pulumi.Provider(a.Provider))

@@ -291,18 +291,20 @@ func TestNetworkACL(t *testing.T) {
 		}
 		return out
 	}
+	// analytics' rules sit in its slot: FNV-1a("analytics") = 1544569995,
+	// mod 3100 = 1195, so rules 1000 + 10 × 1195 = 12950 and 12951.
 	wantIn := []entry{
 		{100, "-1", "10.0.0.0/16", 0, 0},
-		{200, "tcp", "10.1.0.0/16", 443, 443},
-		{201, "tcp", "10.1.0.0/16", 1024, 65535},
 		{900, "tcp", "0.0.0.0/0", 1024, 3388},
 		{901, "tcp", "0.0.0.0/0", 3390, 65535},
+		{12950, "tcp", "10.1.0.0/16", 443, 443},
+		{12951, "tcp", "10.1.0.0/16", 1024, 65535},
 	}
 	wantOut := []entry{
 		{100, "-1", "10.0.0.0/16", 0, 0},
-		{200, "tcp", "10.1.0.0/16", 443, 443},
-		{201, "tcp", "10.1.0.0/16", 1024, 65535},
 		{900, "tcp", "0.0.0.0/0", 443, 443},
+		{12950, "tcp", "10.1.0.0/16", 443, 443},
+		{12951, "tcp", "10.1.0.0/16", 1024, 65535},
 	}
 	if in := read("ingress"); !slices.Equal(in, wantIn) {
 		t.Errorf("ingress = %v\nwant %v", in, wantIn)
@@ -356,7 +358,8 @@ func TestGatewayEndpointPerimeter(t *testing.T) {
 	}
 	for _, n := range []string{"trading", "analytics"} {
 		s3 := parse(mustNamed(t, d, endpointType, n+"-s3-endpoint"))
-		if len(s3) != 1 || !slices.Equal(s3[0].Condition["StringEquals"]["aws:ResourceAccount"], []string{"111111111111", "222222222222"}) {
+		// The second statement reads AWS-owned buckets (endpoint_buckets_test.go).
+		if len(s3) != 2 || !slices.Equal(s3[0].Condition["StringEquals"]["aws:ResourceAccount"], []string{"111111111111", "222222222222"}) {
 			t.Errorf("%s S3 endpoint policy = %+v", n, s3)
 		}
 		ddb := parse(mustNamed(t, d, endpointType, n+"-dynamodb-endpoint"))
@@ -373,8 +376,8 @@ func TestGatewayEndpointPerimeter(t *testing.T) {
 	}
 	extra := buildYAML(t, "config:\n  peerctl:endpoints: {allowS3Resources: [\"arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*\"]}\n")
 	s3 := parse(mustNamed(t, extra, endpointType, "trading-s3-endpoint"))
-	if len(s3) != 2 || !slices.Equal(s3[1].Resource, []string{"arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*"}) ||
-		!slices.Equal(s3[1].Action, []string{"s3:GetObject", "s3:ListBucket"}) {
+	if len(s3) != 3 || !slices.Equal(s3[2].Resource, []string{"arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*"}) ||
+		!slices.Equal(s3[2].Action, []string{"s3:GetObject", "s3:ListBucket"}) {
 		t.Errorf("S3 endpoint policy with an allowed AWS bucket = %+v", s3)
 	}
 }
