@@ -20,6 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/peerctl/peerctl/internal/iamdoc"
+	"github.com/peerctl/peerctl/internal/names"
 	"github.com/peerctl/peerctl/internal/observability"
 	"github.com/peerctl/peerctl/internal/tags"
 )
@@ -71,12 +72,6 @@ type Compliance struct {
 	RuleKeys []string
 	// RecorderName is "" when an existing recorder is reused.
 	RecorderName string
-}
-
-// BucketName is the delivery bucket of an account: readable prefix plus the
-// account id, at most 20+8+16+1+12 = 57 characters.
-func BucketName(account, env, accountID string) string {
-	return fmt.Sprintf("%s-config-%s-%s", account, env, accountID)
 }
 
 // RecorderName is the recorder of an account.
@@ -176,7 +171,7 @@ func (b *builder) tags(name string) pulumi.StringMap {
 }
 
 func (b *builder) bucketName() string {
-	return BucketName(b.args.Account, b.args.Environment, b.args.AccountID)
+	return names.ConfigBucket(b.args.Account, b.args.Environment, b.args.Region, b.args.AccountID)
 }
 
 // deliveryPrefix is where AWS Config writes: AWSLogs/<account>/Config/.
@@ -202,12 +197,12 @@ func (b *builder) role() error {
 	if err != nil {
 		return err
 	}
-	roleName := b.physical("aws-config")
+	roleName := names.ConfigRole(b.args.Account, b.args.Environment, b.args.Region)
 	role, err := iam.NewRole(b.ctx, b.name+"-role", &iam.RoleArgs{
 		Name:             pulumi.String(roleName),
 		Description:      pulumi.String(fmt.Sprintf("AWS Config recorder of peerctl (%s), account of %s", b.args.Environment, strings.Join(b.args.Networks, ", "))),
 		AssumeRolePolicy: pulumi.String(trust),
-		Tags:             b.tags(roleName),
+		Tags:             b.tags(b.physical("aws-config")), // readable; the name carries the region
 	}, b.parent)
 	if err != nil {
 		return err

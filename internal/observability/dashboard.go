@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/peerctl/peerctl/internal/iamdoc"
+	"github.com/peerctl/peerctl/internal/names"
 )
 
 // MetricResourceType is the only OAM resource type the links share.
@@ -72,7 +73,7 @@ func NewDashboard(ctx *pulumi.Context, name string, args *DashboardArgs, opts ..
 	}
 	d := &Dashboard{
 		Links: map[string]*oam.Link{}, PerAccount: map[string]*cloudwatch.Dashboard{},
-		DashboardName: DashboardName(args.Environment),
+		DashboardName: names.Dashboard(args.Environment, args.Region),
 	}
 	b := &dashboardBuilder{ctx: ctx, d: d, name: name, args: args}
 	b.split()
@@ -262,7 +263,7 @@ func (b *dashboardBuilder) dashboards() error {
 			note = "Networks in other accounts have their own dashboards:"
 		}
 		for _, o := range b.others {
-			note += fmt.Sprintf(" `%s` (account %s)", AccountDashboardName(o.Name, b.args.Environment), o.AccountID)
+			note += fmt.Sprintf(" `%s` (account %s)", names.AccountDashboard(o.Name, b.args.Environment, b.args.Region), o.AccountID)
 		}
 		note += "."
 	}
@@ -276,7 +277,7 @@ func (b *dashboardBuilder) dashboards() error {
 		for _, n := range o.Networks {
 			panels = append(panels, b.localPanel(n))
 		}
-		dash, err := b.dashboard(o, "dashboard", AccountDashboardName(o.Name, b.args.Environment), panels,
+		dash, err := b.dashboard(o, "dashboard", names.AccountDashboard(o.Name, b.args.Environment, b.args.Region), panels,
 			fmt.Sprintf("The main dashboard is `%s` in the account of network %s.", b.d.DashboardName, b.mon.Name))
 		if err != nil {
 			return err
@@ -437,7 +438,7 @@ func renderDashboard(env, region string, panels []panel, alarmARNs [][]string, n
 		} else {
 			body.Widgets = append(body.Widgets, widget{Type: "text", X: 18, Y: y, Width: 6, Height: 6,
 				Properties: textProperties{Markdown: fmt.Sprintf("**%s alarms** are in account %s: see `%s` there. "+
-					"The lines on the graphs are their thresholds.", p.network, p.accountID, AccountDashboardName(p.accountName, env))}})
+					"The lines on the graphs are their thresholds.", p.network, p.accountID, names.AccountDashboard(p.accountName, env, region))}})
 		}
 		y += 6
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/peerctl/peerctl/internal/flowfilter"
 	"github.com/peerctl/peerctl/internal/iamdoc"
+	"github.com/peerctl/peerctl/internal/names"
 )
 
 // FlowLogsArgs describe the flow logs of one network.
@@ -63,7 +64,7 @@ func NewFlowLogs(ctx *pulumi.Context, name string, args *FlowLogsArgs, opts ...p
 		return nil, fmt.Errorf("flow logs %q: %w", name, err)
 	}
 	f := &FlowLogs{
-		BucketName:   FlowLogBucketName(args.Network, args.Environment, args.AccountID),
+		BucketName:   names.FlowLogBucket(args.Network, args.Environment, args.Region, args.AccountID),
 		LogGroupName: FlowLogGroupName(args.Network, args.Environment),
 	}
 	if err := ctx.RegisterComponentResourceV2(FlowLogsType, name, pulumi.Map{
@@ -219,12 +220,13 @@ func (f *FlowLogs) toCloudWatch(ctx *pulumi.Context, name string, args *FlowLogs
 	if err != nil {
 		return err
 	}
-	roleName := args.physical("vpc-flow-logs")
+	roleName := names.FlowLogRole(args.Network, args.Environment, args.Region)
 	f.Role, err = iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
 		Name:             pulumi.String(roleName),
 		Description:      pulumi.String(fmt.Sprintf("VPC Flow Logs delivery of %s's VPC to %s", args.Network, f.LogGroupName)),
 		AssumeRolePolicy: pulumi.String(trust),
-		Tags:             nameTags(roleName),
+		// The Name tag is the readable name; the region is where it is used.
+		Tags: nameTags(args.physical("vpc-flow-logs")),
 	}, parent)
 	if err != nil {
 		return err
