@@ -40,6 +40,8 @@ type FlowLogs struct {
 	// flow-log buckets and the AWS Config delivery buckets. Its key policy
 	// must let delivery.logs.amazonaws.com and config.amazonaws.com use it.
 	KMSKeyARN string `json:"kmsKeyArn,omitempty"`
+	// KMSKeyARNs name a key per network (see kms.go); KeyFor resolves.
+	KMSKeyARNs map[string]string `json:"kmsKeyArns,omitempty"`
 }
 
 // Alarms configures the peer traffic and reject alarms and who hears of them.
@@ -58,6 +60,8 @@ type Alarms struct {
 	// topic. The AWS managed key (alias/aws/sns) cannot be used: its policy
 	// cannot grant CloudWatch, so alarm notifications would be dropped.
 	KMSKeyARN string `json:"kmsKeyArn,omitempty"`
+	// KMSKeyARNs name a key per network (see kms.go); KeyFor resolves.
+	KMSKeyARNs map[string]string `json:"kmsKeyArns,omitempty"`
 }
 
 // Dashboard configures the CloudWatch dashboard.
@@ -117,18 +121,20 @@ var kmsARNPattern = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:([a-z0-9-]+):([0-
 // a field left out (its default) from one set to zero, which is an error
 // where the range excludes zero.
 type flowLogsSpec struct {
-	MaxAggregationInterval  *int    `json:"maxAggregationInterval"`
-	S3RetentionDays         *int    `json:"s3RetentionDays"`
-	CloudWatchRetentionDays *int    `json:"cloudWatchRetentionDays"`
-	ForceDestroy            *bool   `json:"forceDestroy"`
-	KMSKeyARN               *string `json:"kmsKeyArn"`
+	MaxAggregationInterval  *int              `json:"maxAggregationInterval"`
+	S3RetentionDays         *int              `json:"s3RetentionDays"`
+	CloudWatchRetentionDays *int              `json:"cloudWatchRetentionDays"`
+	ForceDestroy            *bool             `json:"forceDestroy"`
+	KMSKeyARN               *string           `json:"kmsKeyArn"`
+	KMSKeyARNs              map[string]string `json:"kmsKeyArns"`
 }
 
 type alarmsSpec struct {
-	PeerTrafficBytes *int64   `json:"peerTrafficBytes"`
-	RejectedPackets  *int64   `json:"rejectedPackets"`
-	Emails           []string `json:"emails"`
-	KMSKeyARN        *string  `json:"kmsKeyArn"`
+	PeerTrafficBytes *int64            `json:"peerTrafficBytes"`
+	RejectedPackets  *int64            `json:"rejectedPackets"`
+	Emails           []string          `json:"emails"`
+	KMSKeyARN        *string           `json:"kmsKeyArn"`
+	KMSKeyARNs       map[string]string `json:"kmsKeyArns"`
 }
 
 // S3 lifecycle expiration bounds of flowLogs.s3RetentionDays.
@@ -206,10 +212,9 @@ func flowLogsFromSpec(c *Config, s flowLogsSpec, p *problems) FlowLogs {
 	if s.ForceDestroy != nil {
 		fl.ForceDestroy = s.ForceDestroy
 	}
-	if s.KMSKeyARN != nil {
-		fl.KMSKeyARN = *s.KMSKeyARN
-		validateKMSKey(field+".kmsKeyArn", fl.KMSKeyARN, c, "leave it unset for S3-managed encryption (SSE-S3)", p)
-	}
+	fl.KMSKeyARN, fl.KMSKeyARNs = kmsKeysFromSpec(field, s.KMSKeyARN, s.KMSKeyARNs, c, p, func(f, arn string, nets []Network) {
+		kmsKeyProblem(f, arn, c, nets, "leave it unset for S3-managed encryption (SSE-S3)", p)
+	})
 	return fl
 }
 
@@ -229,57 +234,15 @@ func alarmsFromSpec(c *Config, s alarmsSpec, p *problems) Alarms {
 		}
 	}
 	validateEmails(field+".emails", s.Emails, p)
-	if s.KMSKeyARN == nil {
-		return al
-	}
-	al.KMSKeyARN = *s.KMSKeyARN
-	if strings.HasSuffix(al.KMSKeyARN, ":alias/aws/sns") || al.KMSKeyARN == "alias/aws/sns" {
-		p.add(field+".kmsKeyArn", al.KMSKeyARN,
-			"is the AWS managed key for SNS, whose key policy cannot grant CloudWatch: alarm notifications would never be delivered; use a customer managed key, or leave it unset and peerctl creates one")
-		return al
-	}
-	validateKMSKey(field+".kmsKeyArn", al.KMSKeyARN, c, "leave it unset and peerctl creates a key per alarm topic", p)
+	al.KMSKeyARN, al.KMSKeyARNs = kmsKeysFromSpec(field, s.KMSKeyARN, s.KMSKeyARNs, c, p, func(f, arn string, nets []Network) {
+		if strings.HasSuffix(arn, ":alias/aws/sns") || arn == "alias/aws/sns" {
+			p.add(f, arn,
+				"is the AWS managed key for SNS, whose key policy cannot grant CloudWatch: alarm notifications would never be delivered; use a customer managed key, or leave it unset and peerctl creates one")
+			return
+		}
+		kmsKeyProblem(f, arn, c, nets, "leave it unset and peerctl creates a key per alarm topic", p)
+	})
 	return al
-}
-
-// validateKMSKey checks a customer managed key ARN: a key ARN (aliases
-// cannot be named in IAM policies), in the stack's region (AWS services use
-// a key only in its own region) and in the account of the networks whose
-// resources it encrypts. Every network uses the key, so networks in two
-// known accounts cannot share it; unset says what happens then.
-func validateKMSKey(field, arn string, c *Config, unset string, p *problems) {
-	if arn == "" {
-		p.add(field, "", "is empty; give a key ARN or %s", unset)
-		return
-	}
-	m := kmsARNPattern.FindStringSubmatch(arn)
-	if m == nil {
-		p.add(field, arn, "is not a KMS key ARN like arn:aws:kms:us-east-1:111111111111:key/<key id> (aliases cannot be named in IAM policies)")
-		return
-	}
-	region, account := m[2], m[3]
-	if region != c.Region {
-		p.add(field, arn, "is in region %s, but the stack deploys to %s (%s:region); AWS services use a KMS key only in its own region", region, c.Region, Namespace)
-	}
-	var accounts, firstNetwork []string
-	for _, n := range c.Networks {
-		if id := n.Account.ExpectedID(); id != "" && !slices.Contains(accounts, id) {
-			accounts = append(accounts, id)
-			firstNetwork = append(firstNetwork, n.Name)
-		}
-	}
-	switch {
-	case len(accounts) > 1:
-		var where []string
-		for i, id := range accounts {
-			where = append(where, fmt.Sprintf("%s in %s", firstNetwork[i], id))
-		}
-		p.add(field, arn, "is one key for networks in %d accounts (%s); a KMS key belongs to one account, so networks in different accounts cannot share it: %s",
-			len(accounts), strings.Join(where, ", "), unset)
-	case len(accounts) == 1 && accounts[0] != account:
-		p.add(field, arn, "is in account %s, but network %s is in account %s; a KMS key belongs to one account, and the networks that use it must be in that account",
-			account, firstNetwork[0], accounts[0])
-	}
 }
 
 // emailMaxLength is the longest address SMTP carries (RFC 5321 path limit).

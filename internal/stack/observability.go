@@ -60,7 +60,7 @@ func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) err
 			CloudWatchRetentionDays: o.FlowLogs.CloudWatchRetentionDays,
 			ForceDestroy:            *o.FlowLogs.ForceDestroy,
 			Versioning:              cfg.IsProd(),
-			KMSKeyARN:               o.FlowLogs.KMSKeyARN,
+			KMSKeyARN:               o.FlowLogs.KeyFor(n.Name),
 		}, pulumi.Provider(acct.Provider))
 		if err != nil {
 			return err
@@ -80,7 +80,7 @@ func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) err
 			PeerTrafficBytes: o.Alarms.PeerTrafficBytes,
 			RejectedPackets:  o.Alarms.RejectedPackets,
 			Emails:           o.Alarms.Emails,
-			KMSKeyARN:        o.Alarms.KMSKeyARN,
+			KMSKeyARN:        o.Alarms.KeyFor(n.Name),
 		}, pulumi.Provider(acct.Provider))
 		if err != nil {
 			return err
@@ -200,7 +200,7 @@ func newCompliance(ctx *pulumi.Context, cfg *config.Config, r *Result, g config.
 		RetentionDays:  o.FlowLogs.S3RetentionDays,
 		Versioning:     cfg.IsProd(),
 		ForceDestroy:   *o.FlowLogs.ForceDestroy,
-		KMSKeyARN:      o.FlowLogs.KMSKeyARN,
+		KMSKeyARN:      o.FlowLogs.AccountKey(g),
 	}
 	for _, n := range g.Networks {
 		args.VpcIDs = append(args.VpcIDs, r.Networks[n.Name].Vpc.ID().ToStringOutput())
