@@ -30,6 +30,10 @@ type spec struct {
 	Dashboard   Dashboard
 	Compliance  Compliance
 	Endpoints   Endpoints
+	// LogArchive is peerctl:logArchive (logs.go); HasLogArchive says it
+	// was given.
+	LogArchive    LogArchive
+	HasLogArchive bool
 }
 
 type networkSpec struct {
@@ -118,6 +122,9 @@ var keyDecoders = map[string]func(s *spec, field, value string, p *problems){
 	"dashboard":  objectKey(func(s *spec) any { return &s.Dashboard }),
 	"compliance": objectKey(func(s *spec) any { return &s.Compliance }),
 	"endpoints":  objectKey(func(s *spec) any { return &s.Endpoints }),
+	"logArchive": func(s *spec, field, v string, p *problems) {
+		s.HasLogArchive = decodeObject(field, v, &s.LogArchive, p)
+	},
 }
 
 // textKey decodes a key whose value is text into the spec field that at

@@ -22,6 +22,9 @@ type Observability struct {
 	Alarms     Alarms
 	Dashboard  Dashboard
 	Compliance Compliance
+	// LogArchive, when set, receives every account's flow logs and AWS
+	// Config deliveries instead of buckets in the accounts (logs.go).
+	LogArchive LogArchive
 }
 
 // FlowLogs configures the two flow logs of every network: S3 (Parquet, for
@@ -42,6 +45,12 @@ type FlowLogs struct {
 	KMSKeyARN string `json:"kmsKeyArn,omitempty"`
 	// KMSKeyARNs name a key per network (see kms.go); KeyFor resolves.
 	KMSKeyARNs map[string]string `json:"kmsKeyArns,omitempty"`
+	// ObjectLock protects the log buckets' objects (prod: GOVERNANCE for
+	// S3RetentionDays); see logs.go.
+	ObjectLock ObjectLock `json:"objectLock"`
+	// BreakGlassRole is the IAM role (name, optionally with a path) in each
+	// account that alone may delete logs or change their lock.
+	BreakGlassRole string `json:"breakGlassRole,omitempty"`
 }
 
 // Alarms configures the peer traffic and reject alarms and who hears of them.
@@ -127,6 +136,10 @@ type flowLogsSpec struct {
 	ForceDestroy            *bool             `json:"forceDestroy"`
 	KMSKeyARN               *string           `json:"kmsKeyArn"`
 	KMSKeyARNs              map[string]string `json:"kmsKeyArns"`
+	// Object Lock and the break-glass role (logs.go).
+	ObjectLockMode *string `json:"objectLockMode"`
+	ObjectLockDays *int    `json:"objectLockDays"`
+	BreakGlassRole *string `json:"breakGlassRole"`
 }
 
 type alarmsSpec struct {
@@ -175,6 +188,7 @@ func applyObservability(c *Config, s *spec, p *problems) {
 		cp.PeeringDNSRule = boolPtr(!slices.Contains(PeeringDNSRuleUnavailable, c.Region))
 	}
 	c.Observability = o
+	applyLogProtection(c, s, &c.Observability.FlowLogs, p)
 	validateMetricFilters(c, p)
 }
 
