@@ -30,8 +30,6 @@ var (
 const (
 	maxIAMRoleName = 64
 	maxIAMPath     = 512
-	// S3 bucket names are 3-63 characters (S3 User Guide, bucket naming rules).
-	maxBucketName = 63
 )
 
 // profileMaxLength bounds an AWS CLI profile name.
