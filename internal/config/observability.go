@@ -2,14 +2,11 @@ package config
 
 import (
 	"fmt"
-	"net/mail"
 	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/peerctl/peerctl/internal/flowfilter"
 )
@@ -259,51 +256,6 @@ func alarmsFromSpec(c *Config, s alarmsSpec, p *problems) Alarms {
 	return al
 }
 
-// emailMaxLength is the longest address SMTP carries (RFC 5321 path limit).
-const emailMaxLength = 254
-
-// validateEmails accepts single bare addresses (addr-spec, RFC 5322 as
-// net/mail reads it): no display names or angle brackets, which SNS would
-// take as part of the address, no invisible characters, each once ignoring
-// case (mailboxes are not told apart by case in practice, and SNS would
-// send two confirmations).
-func validateEmails(field string, emails []string, p *problems) {
-	for i, e := range emails {
-		f := fmt.Sprintf("%s[%d]", field, i)
-		if r, bad := invisibleRune(e); bad {
-			p.add(f, e, "contains the invisible or control character %U; type the address again", r)
-			continue
-		}
-		if len(e) > emailMaxLength {
-			p.add(f, e, "is longer than %d characters, the most an e-mail address can have", emailMaxLength)
-			continue
-		}
-		addr, err := mail.ParseAddress(e)
-		switch {
-		case err == nil && addr.Address != e && (addr.Name != "" || strings.ContainsAny(e, "<>")):
-			p.add(f, e, "has a display name or angle brackets; give the bare address, like %s", addr.Address)
-			continue
-		case err != nil || addr.Address != e || !strings.Contains(e[strings.LastIndex(e, "@")+1:], "."):
-			p.add(f, e, "is not an e-mail address like ops@example.com")
-			continue
-		}
-		if j := slices.IndexFunc(emails[:i], func(o string) bool { return strings.EqualFold(o, e) }); j >= 0 {
-			p.add(f, e, "is listed twice: %s[%d] is the same address (addresses are compared ignoring case)", field, j)
-		}
-	}
-}
-
-// invisibleRune finds a control or format character (such as a zero-width
-// space), which makes an address look right and fail to deliver.
-func invisibleRune(s string) (rune, bool) {
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
-			return r, true
-		}
-	}
-	return 0, false
-}
-
 // validateMetricFilters checks that every network's peer CIDRs can be matched
 // by the flow-log metric filters within the CloudWatch Logs quota. Octet-
 // aligned CIDRs (/16, /24) need one filter per metric; others are covered by
@@ -328,48 +280,4 @@ func validateMetricFilters(c *Config, p *problems) {
 				"give the peers octet-aligned CIDRs such as 10.1.0.0/16",
 			count, strings.Join(names, ", "), flowfilter.MetricFiltersPerLogGroup)
 	}
-}
-
-// AccountGroup is the networks that live in one AWS account. Resources that
-// AWS allows once per account and region (the AWS Config recorder and
-// delivery channel, the CloudWatch OAM sink) are created once per group, with
-// the provider of its first network and named after it.
-type AccountGroup struct {
-	// Networks in configuration order; Networks[0] names the group.
-	Networks []Network
-}
-
-// Name is the group's first network's name.
-func (g AccountGroup) Name() string { return g.Networks[0].Name }
-
-// NetworkNames lists the group's network names.
-func (g AccountGroup) NetworkNames() []string {
-	out := make([]string, len(g.Networks))
-	for i, n := range g.Networks {
-		out[i] = n.Name
-	}
-	return out
-}
-
-// GroupByAccount partitions networks by the AWS account they are in, as
-// accountOf (network name -> account id) says, keeping configuration order;
-// the group's first network names it. The account ids come from where the
-// account is known for sure: the providers at deploy time (configured id, or
-// STS), so two profiles into one account make one group. Account-wide
-// singletons (the AWS Config recorder and delivery channel, the OAM sink)
-// are created once per group.
-func GroupByAccount(networks []Network, accountOf func(network string) string) []AccountGroup {
-	var groups []AccountGroup
-	index := map[string]int{}
-	for _, n := range networks {
-		id := accountOf(n.Name)
-		i, ok := index[id]
-		if !ok {
-			i = len(groups)
-			index[id] = i
-			groups = append(groups, AccountGroup{})
-		}
-		groups[i].Networks = append(groups[i].Networks, n)
-	}
-	return groups
 }
