@@ -20,6 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/peerctl/peerctl/internal/iamdoc"
+	"github.com/peerctl/peerctl/internal/names"
 	"github.com/peerctl/peerctl/internal/observability"
 	"github.com/peerctl/peerctl/internal/tags"
 )
@@ -50,6 +51,13 @@ type ComplianceArgs struct {
 	Versioning    bool
 	ForceDestroy  bool
 	KMSKeyARN     string
+	// ObjectLock and BreakGlassRole (a role name in this account) protect
+	// the delivery bucket, as for the flow-log buckets.
+	ObjectLock     observability.ObjectLock
+	BreakGlassRole string
+	// ArchiveBucket, when set, is a central log-archive bucket (another
+	// account's) AWS Config delivers to; no bucket is created here.
+	ArchiveBucket string
 	// SharedCostCenter tags the resources CostCenter=shared (networks of
 	// several cost centres share the account).
 	SharedCostCenter bool
@@ -60,7 +68,8 @@ type Compliance struct {
 	pulumi.ResourceState
 
 	// Role, Bucket, Recorder, DeliveryChannel and RecorderStatus are nil
-	// when an existing recorder is reused.
+	// when an existing recorder is reused; Bucket is nil too when AWS
+	// Config delivers to a log archive.
 	Role            *iam.Role
 	Bucket          *observability.LogBucket
 	Recorder        *cfg.Recorder
@@ -71,12 +80,6 @@ type Compliance struct {
 	RuleKeys []string
 	// RecorderName is "" when an existing recorder is reused.
 	RecorderName string
-}
-
-// BucketName is the delivery bucket of an account: readable prefix plus the
-// account id, at most 20+8+16+1+12 = 57 characters.
-func BucketName(account, env, accountID string) string {
-	return fmt.Sprintf("%s-config-%s-%s", account, env, accountID)
 }
 
 // RecorderName is the recorder of an account.
@@ -112,6 +115,9 @@ func NewCompliance(ctx *pulumi.Context, name string, args *ComplianceArgs, opts 
 	steps := []func() error{b.rules}
 	if args.CreateRecorder {
 		steps = []func() error{b.role, b.bucket, b.recorder, b.rules}
+		if args.ArchiveBucket != "" {
+			steps = []func() error{b.role, b.recorder, b.rules}
+		}
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -176,126 +182,10 @@ func (b *builder) tags(name string) pulumi.StringMap {
 }
 
 func (b *builder) bucketName() string {
-	return BucketName(b.args.Account, b.args.Environment, b.args.AccountID)
-}
-
-// deliveryPrefix is where AWS Config writes: AWSLogs/<account>/Config/.
-func (b *builder) deliveryPrefix() string {
-	return fmt.Sprintf("%s/AWSLogs/%s/Config/*", observability.BucketARN(b.partition(), b.bucketName()), b.args.AccountID)
-}
-
-// RoleTrust lets AWS Config assume the recorder role, for this account only.
-func RoleTrust(accountID string) iamdoc.Document {
-	return iamdoc.New(iamdoc.Statement{
-		Effect:    iamdoc.Allow,
-		Principal: iamdoc.Services(ConfigService),
-		Action:    []string{"sts:AssumeRole"},
-		Condition: iamdoc.Conditions{"StringEquals": {"aws:SourceAccount": {accountID}}},
-	})
-}
-
-// role creates the recorder's role: AWS_ConfigRole (read the configuration
-// of supported resources) plus delivery to this account's prefix of the
-// delivery bucket.
-func (b *builder) role() error {
-	trust, err := RoleTrust(b.args.AccountID).JSON()
-	if err != nil {
-		return err
+	if b.args.ArchiveBucket != "" {
+		return b.args.ArchiveBucket
 	}
-	roleName := b.physical("aws-config")
-	role, err := iam.NewRole(b.ctx, b.name+"-role", &iam.RoleArgs{
-		Name:             pulumi.String(roleName),
-		Description:      pulumi.String(fmt.Sprintf("AWS Config recorder of peerctl (%s), account of %s", b.args.Environment, strings.Join(b.args.Networks, ", "))),
-		AssumeRolePolicy: pulumi.String(trust),
-		Tags:             b.tags(roleName),
-	}, b.parent)
-	if err != nil {
-		return err
-	}
-	b.c.Role = role
-	b.managedPolicy, err = iam.NewRolePolicyAttachment(b.ctx, b.name+"-role-config-policy", &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
-		PolicyArn: pulumi.String(fmt.Sprintf("arn:%s:iam::aws:policy/service-role/AWS_ConfigRole", b.partition())),
-	}, b.parent)
-	if err != nil {
-		return err
-	}
-	statements := []iamdoc.Statement{
-		{
-			Sid: "DeliverConfigurationItems", Effect: iamdoc.Allow,
-			Action: []string{"s3:PutObject"}, Resource: []string{b.deliveryPrefix()},
-			Condition: iamdoc.Conditions{"StringEquals": {"s3:x-amz-acl": {"bucket-owner-full-control"}}},
-		},
-		{
-			Sid: "CheckDeliveryBucket", Effect: iamdoc.Allow,
-			Action: []string{"s3:GetBucketAcl"}, Resource: []string{observability.BucketARN(b.partition(), b.bucketName())},
-		},
-	}
-	if b.args.KMSKeyARN != "" {
-		statements = append(statements, iamdoc.Statement{
-			Sid: "EncryptDeliveries", Effect: iamdoc.Allow,
-			Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{b.args.KMSKeyARN},
-		})
-	}
-	policy, err := iamdoc.New(statements...).JSON()
-	if err != nil {
-		return err
-	}
-	b.deliveryPolicy, err = iam.NewRolePolicy(b.ctx, b.name+"-role-delivery-policy", &iam.RolePolicyArgs{
-		Name:   pulumi.String(b.physical("config-delivery")),
-		Role:   role.ID(),
-		Policy: pulumi.String(policy),
-	}, b.parent)
-	return err
-}
-
-// DeliveryGrants are the bucket policy statements for AWS Config delivery
-// (AWS Config developer guide, s3-bucket-policy): check the bucket's ACL,
-// list it, and write under AWSLogs/<account>/Config/ with the bucket owner
-// in full control, each only on behalf of this account.
-func DeliveryGrants(partition, accountID, bucket string) []iamdoc.Statement {
-	arn := observability.BucketARN(partition, bucket)
-	source := iamdoc.Conditions{"StringEquals": {"AWS:SourceAccount": {accountID}}}
-	return []iamdoc.Statement{
-		{
-			Sid: "AWSConfigBucketPermissionsCheck", Effect: iamdoc.Allow, Principal: iamdoc.Services(ConfigService),
-			Action: []string{"s3:GetBucketAcl"}, Resource: []string{arn}, Condition: source,
-		},
-		{
-			Sid: "AWSConfigBucketExistenceCheck", Effect: iamdoc.Allow, Principal: iamdoc.Services(ConfigService),
-			Action: []string{"s3:ListBucket"}, Resource: []string{arn}, Condition: source,
-		},
-		{
-			Sid: "AWSConfigBucketDelivery", Effect: iamdoc.Allow, Principal: iamdoc.Services(ConfigService),
-			Action:   []string{"s3:PutObject"},
-			Resource: []string{fmt.Sprintf("%s/AWSLogs/%s/Config/*", arn, accountID)},
-			Condition: iamdoc.Conditions{"StringEquals": {
-				"AWS:SourceAccount": {accountID},
-				"s3:x-amz-acl":      {"bucket-owner-full-control"},
-			}},
-		},
-	}
-}
-
-// bucket creates the delivery bucket, hardened like the flow-log buckets.
-func (b *builder) bucket() error {
-	var extra map[string]string
-	if b.args.SharedCostCenter {
-		extra = map[string]string{"CostCenter": tags.SharedCostCenter}
-	}
-	bucket, err := observability.NewLogBucket(b.ctx, b.name+"-bucket", &observability.LogBucketArgs{
-		BucketName:    b.bucketName(),
-		NameTag:       b.physical("config"),
-		Partition:     b.partition(),
-		RetentionDays: b.args.RetentionDays,
-		Versioning:    b.args.Versioning,
-		ForceDestroy:  b.args.ForceDestroy,
-		KMSKeyARN:     b.args.KMSKeyARN,
-		Grants:        DeliveryGrants(b.partition(), b.args.AccountID, b.bucketName()),
-		Tags:          extra,
-	}, observability.Nested(b.c)...)
-	b.c.Bucket = bucket
-	return err
+	return names.ConfigBucket(b.args.Account, b.args.Environment, b.args.Region, b.args.AccountID)
 }
 
 // recorder creates the recorder, the delivery channel (which AWS refuses
@@ -323,9 +213,13 @@ func (b *builder) recorder() error {
 		return err
 	}
 	b.c.Recorder, b.c.RecorderName = rec, name
+	after := []pulumi.Resource{rec, b.deliveryPolicy}
+	if b.c.Bucket != nil {
+		after = append(after, b.c.Bucket.Policy)
+	}
 	channel := &cfg.DeliveryChannelArgs{
 		Name:         pulumi.String(DeliveryChannelName(b.args.Account, b.args.Environment)),
-		S3BucketName: b.c.Bucket.Bucket.Bucket,
+		S3BucketName: pulumi.String(b.bucketName()),
 		SnapshotDeliveryProperties: &cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs{
 			DeliveryFrequency: pulumi.String("TwentyFour_Hours"),
 		},
@@ -334,7 +228,7 @@ func (b *builder) recorder() error {
 		channel.S3KmsKeyArn = pulumi.String(b.args.KMSKeyARN)
 	}
 	b.c.DeliveryChannel, err = cfg.NewDeliveryChannel(b.ctx, b.name+"-delivery-channel", channel, b.parent,
-		pulumi.DependsOn([]pulumi.Resource{rec, b.c.Bucket.Policy, b.deliveryPolicy}))
+		pulumi.DependsOn(after))
 	if err != nil {
 		return err
 	}

@@ -60,12 +60,12 @@ func TestRecorderCreated(t *testing.T) {
 				if comp.Account != n || comp.Inputs["createRecorder"] != true {
 					t.Errorf("component in %q, inputs %v", comp.Account, comp.Inputs)
 				}
-				bucketName := fmt.Sprintf("%s-config-%s-%s", n, tt.env, acct)
+				bucketName := fmt.Sprintf("%s-config-%s-use1-%s", n, tt.env, acct)
 				bucketARN := "arn:aws:s3:::" + bucketName
 
 				role := p.Must(t, obstest.RoleType, prefix+"-role")
 				trust := policyOf(t, role, "assumeRolePolicy").Statement
-				if role.String("name") != fmt.Sprintf("%s-aws-config-%s", n, tt.env) || len(trust) != 1 ||
+				if role.String("name") != fmt.Sprintf("%s-aws-config-%s-use1", n, tt.env) || len(trust) != 1 ||
 					!slices.Equal(trust[0].Principal.Service, []string{"config.amazonaws.com"}) ||
 					!slices.Equal(trust[0].ConditionValues("StringEquals", "aws:SourceAccount"), []string{acct}) {
 					t.Errorf("role %v trust %+v", role.Inputs["name"], trust)

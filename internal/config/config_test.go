@@ -209,7 +209,7 @@ func TestValidationErrors(t *testing.T) {
 		{"wrong type", net(`name: analytics, cidr: 10.1.0.0/16, costCenter: a, azCount: three`),
 			nil, `peerctl:networks[1].azCount: "three" must be a whole number, not text`},
 		{"unknown key", "config:\n  peerctl:networkz: []\n",
-			nil, `peerctl:networkz: is not a peerctl setting (known keys: peerctl:alarms, peerctl:compliance, peerctl:dashboard, peerctl:endpoints, peerctl:environment, peerctl:flowLogs, peerctl:nacl, peerctl:networks, peerctl:peerings, peerctl:quotas, peerctl:region, peerctl:tags)`},
+			nil, `peerctl:networkz: is not a peerctl setting (known keys: peerctl:alarms, peerctl:compliance, peerctl:dashboard, peerctl:endpoints, peerctl:environment, peerctl:flowLogs, peerctl:logArchive, peerctl:nacl, peerctl:networks, peerctl:peerings, peerctl:quotas, peerctl:region, peerctl:tags)`},
 		{"aws namespace", "config:\n  aws:region: us-west-2\n",
 			nil, `aws:region: is not used: peerctl configures one AWS provider per network; set peerctl:region and each network's account instead`},
 		{"bad environment", "config:\n  peerctl:environment: Prod_1\n",

@@ -31,6 +31,10 @@ type spec struct {
 	Compliance  Compliance
 	Endpoints   Endpoints
 	NACL        NACL
+	// LogArchive is peerctl:logArchive (logs.go); HasLogArchive says it
+	// was given.
+	LogArchive    LogArchive
+	HasLogArchive bool
 }
 
 type networkSpec struct {
@@ -121,6 +125,9 @@ var keyDecoders = map[string]func(s *spec, field, value string, p *problems){
 	"compliance": objectKey(func(s *spec) any { return &s.Compliance }),
 	"endpoints":  objectKey(func(s *spec) any { return &s.Endpoints }),
 	"nacl":       objectKey(func(s *spec) any { return &s.NACL }),
+	"logArchive": func(s *spec, field, v string, p *problems) {
+		s.HasLogArchive = decodeObject(field, v, &s.LogArchive, p)
+	},
 }
 
 // textKey decodes a key whose value is text into the spec field that at

@@ -121,31 +121,33 @@ func TestCredentialsContradictAccountIDs(t *testing.T) {
 	}
 }
 
-// The names peerctl derives from a network name and the environment must
-// fit IAM's 64 characters for a role and S3's 63 for a bucket. The name
-// patterns keep them short today; this check stands if the patterns grow.
+// The names peerctl derives from a network name, the environment and the
+// region must fit IAM's 64 characters for a role and S3's 63 for a bucket.
+// The name patterns keep them short today; this check stands if the
+// patterns grow. Lengths counted by hand: "-flows-" 7, "-config-" 8,
+// "-vpc-flow-logs-" 15, "-aws-config-" 12, "-use1" 5, "-use1-" 6.
 func TestGeneratedNameLimits(t *testing.T) {
-	long := strings.Repeat("n", 30)
+	long := strings.Repeat("n", 28)
 	c := &Config{Environment: "production-blue1", Region: "us-east-1",
 		Networks: []Network{{Name: long}}}
 	p := &problems{}
 	validateStackLimits(c, p)
 	got := joinProblems(p)
 	for _, w := range []string{
-		`makes the S3 bucket name "` + long + `-flow-logs-production-blue1-000000000000" (70 characters with the account id), over the 63 S3 allows; shorten the network name or the environment`,
-		`makes the S3 bucket name "` + long + `-config-production-blue1-000000000000" (67 characters with the account id), over the 63 S3 allows; shorten the network name or the environment`,
+		`makes the S3 bucket name "` + long + `-flows-production-blue1-use1-000000000000" (69 characters with the region code use1 and the account id), over the 63 S3 allows; shorten the network name or the environment`,
+		`makes the S3 bucket name "` + long + `-config-production-blue1-use1-000000000000" (70 characters with the region code use1 and the account id), over the 63 S3 allows; shorten the network name or the environment`,
 	} {
 		if !strings.Contains(got, `peerctl:networks[0].name: "`+long+`" `+w) {
 			t.Errorf("problems:\n  %s\nwant among them: %s", got, w)
 		}
 	}
 	if strings.Contains(got, "IAM role name") {
-		t.Errorf("role names of 61 and 58 characters fit IAM's 64, but:\n  %s", got)
+		t.Errorf("role names of 64 and 61 characters fit IAM's 64, but:\n  %s", got)
 	}
-	c.Networks[0].Name = strings.Repeat("n", 34)
+	c.Networks[0].Name = strings.Repeat("n", 29)
 	p = &problems{}
 	validateStackLimits(c, p)
-	wantRole := `peerctl:networks[0].name: "` + c.Networks[0].Name + `" makes the IAM role name "` + c.Networks[0].Name + `-vpc-flow-logs-production-blue1" (65 characters), over the 64 IAM allows; shorten the network name or the environment`
+	wantRole := `peerctl:networks[0].name: "` + c.Networks[0].Name + `" makes the IAM role name "` + c.Networks[0].Name + `-vpc-flow-logs-production-blue1-use1" (65 characters with the region code use1), over the 64 IAM allows; shorten the network name or the environment`
 	if !containsProblem(p, wantRole) {
 		t.Errorf("problems:\n  %s\nwant among them:\n  %s", joinProblems(p), wantRole)
 	}

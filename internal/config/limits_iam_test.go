@@ -9,7 +9,8 @@ import (
 )
 
 // The longest names configuration accepts: network names of 20 characters,
-// an environment of 16 (see the name patterns in validate.go).
+// an environment of 16 (see the name patterns in validate.go), and a region
+// whose short code is among the longest (5 characters: apse2).
 const (
 	longestNetworkA  = "trading-network-0001"
 	longestNetworkB  = "analytics-network-01"
@@ -17,6 +18,8 @@ const (
 	iamRoleNameLimit = 64  // IAM User Guide, IAM and AWS STS quotas: role name
 	iamPolicyLimit   = 128 // IAM PutRolePolicy: PolicyName of 1-128
 	s3BucketLimit    = 63  // S3 User Guide, general purpose bucket naming rules
+	longestRegion    = "ap-southeast-2"
+	longestCode      = "apse2" // its AZ IDs are apse2-az1...
 )
 
 // Every IAM role and S3 bucket the real offline plan creates for the
@@ -29,6 +32,7 @@ func TestLongestNamesFitIAMAndS3(t *testing.T) {
 	}
 	raw := config.Raw{
 		"peerctl:environment": longestEnv,
+		"peerctl:region":      longestRegion,
 		"peerctl:networks": `[` +
 			`{"name":"` + longestNetworkA + `","cidr":"10.0.0.0/16","costCenter":"a","account":{"id":"111111111111","profile":"a"}},` +
 			`{"name":"` + longestNetworkB + `","cidr":"10.1.0.0/16","costCenter":"b","account":{"roleArn":"arn:aws:iam::222222222222:role/deployer"}}]`,
@@ -43,11 +47,23 @@ func TestLongestNamesFitIAMAndS3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roles, buckets := 0, 0
+	roles, buckets, dashboards := 0, 0, 0
+	// Buckets, roles and dashboards are named globally (dashboards per
+	// account, not per region): each name carries the region code, so the
+	// same environment can run in a second region.
+	regional := func(r plan.Resource, name string) {
+		if !strings.Contains(name, "-"+longestCode) {
+			t.Errorf("%s %s is named %q, without the region code %s", r.Type, r.Name, name, longestCode)
+		}
+	}
 	for _, r := range doc.Resources {
 		switch r.Type {
+		case "aws:cloudwatch/dashboard:Dashboard":
+			dashboards++
+			regional(r, r.String("dashboardName"))
 		case "aws:iam/role:Role":
 			roles++
+			regional(r, r.String("name"))
 			if name := r.String("name"); name == "" || len(name) > iamRoleNameLimit {
 				t.Errorf("role %s is named %q (%d characters), IAM allows %d", r.Name, name, len(name), iamRoleNameLimit)
 			}
@@ -57,6 +73,7 @@ func TestLongestNamesFitIAMAndS3(t *testing.T) {
 			}
 		case "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket":
 			buckets++
+			regional(r, r.String("bucket"))
 			if name := r.String("bucket"); name == "" || len(name) > s3BucketLimit {
 				t.Errorf("bucket %s is named %q (%d characters), S3 allows %d", r.Name, name, len(name), s3BucketLimit)
 			}
@@ -64,8 +81,8 @@ func TestLongestNamesFitIAMAndS3(t *testing.T) {
 	}
 	// A flow-log role per network, a recorder role per account; a flow-log
 	// bucket per network, a delivery bucket per account.
-	if roles < 4 || buckets < 4 {
-		t.Errorf("the plan has %d roles and %d buckets; want at least 4 of each to have checked them all", roles, buckets)
+	if roles < 4 || buckets < 4 || dashboards < 2 {
+		t.Errorf("the plan has %d roles, %d buckets and %d dashboards; want at least 4, 4 and 2 to have checked them all", roles, buckets, dashboards)
 	}
 	if !strings.Contains(doc.Environment, longestEnv) {
 		t.Errorf("environment = %q", doc.Environment)

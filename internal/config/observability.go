@@ -2,14 +2,11 @@ package config
 
 import (
 	"fmt"
-	"net/mail"
 	"net/netip"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/peerctl/peerctl/internal/flowfilter"
 )
@@ -22,6 +19,9 @@ type Observability struct {
 	Alarms     Alarms
 	Dashboard  Dashboard
 	Compliance Compliance
+	// LogArchive, when set, receives every account's flow logs and AWS
+	// Config deliveries instead of buckets in the accounts (logs.go).
+	LogArchive LogArchive
 }
 
 // FlowLogs configures the two flow logs of every network: S3 (Parquet, for
@@ -40,6 +40,14 @@ type FlowLogs struct {
 	// flow-log buckets and the AWS Config delivery buckets. Its key policy
 	// must let delivery.logs.amazonaws.com and config.amazonaws.com use it.
 	KMSKeyARN string `json:"kmsKeyArn,omitempty"`
+	// KMSKeyARNs name a key per network (see kms.go); KeyFor resolves.
+	KMSKeyARNs map[string]string `json:"kmsKeyArns,omitempty"`
+	// ObjectLock protects the log buckets' objects (prod: GOVERNANCE for
+	// S3RetentionDays); see logs.go.
+	ObjectLock ObjectLock `json:"objectLock"`
+	// BreakGlassRole is the IAM role (name, optionally with a path) in each
+	// account that alone may delete logs or change their lock.
+	BreakGlassRole string `json:"breakGlassRole,omitempty"`
 }
 
 // Alarms configures the peer traffic and reject alarms and who hears of them.
@@ -58,6 +66,8 @@ type Alarms struct {
 	// topic. The AWS managed key (alias/aws/sns) cannot be used: its policy
 	// cannot grant CloudWatch, so alarm notifications would be dropped.
 	KMSKeyARN string `json:"kmsKeyArn,omitempty"`
+	// KMSKeyARNs name a key per network (see kms.go); KeyFor resolves.
+	KMSKeyARNs map[string]string `json:"kmsKeyArns,omitempty"`
 }
 
 // Dashboard configures the CloudWatch dashboard.
@@ -117,18 +127,24 @@ var kmsARNPattern = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:([a-z0-9-]+):([0-
 // a field left out (its default) from one set to zero, which is an error
 // where the range excludes zero.
 type flowLogsSpec struct {
-	MaxAggregationInterval  *int    `json:"maxAggregationInterval"`
-	S3RetentionDays         *int    `json:"s3RetentionDays"`
-	CloudWatchRetentionDays *int    `json:"cloudWatchRetentionDays"`
-	ForceDestroy            *bool   `json:"forceDestroy"`
-	KMSKeyARN               *string `json:"kmsKeyArn"`
+	MaxAggregationInterval  *int              `json:"maxAggregationInterval"`
+	S3RetentionDays         *int              `json:"s3RetentionDays"`
+	CloudWatchRetentionDays *int              `json:"cloudWatchRetentionDays"`
+	ForceDestroy            *bool             `json:"forceDestroy"`
+	KMSKeyARN               *string           `json:"kmsKeyArn"`
+	KMSKeyARNs              map[string]string `json:"kmsKeyArns"`
+	// Object Lock and the break-glass role (logs.go).
+	ObjectLockMode *string `json:"objectLockMode"`
+	ObjectLockDays *int    `json:"objectLockDays"`
+	BreakGlassRole *string `json:"breakGlassRole"`
 }
 
 type alarmsSpec struct {
-	PeerTrafficBytes *int64   `json:"peerTrafficBytes"`
-	RejectedPackets  *int64   `json:"rejectedPackets"`
-	Emails           []string `json:"emails"`
-	KMSKeyARN        *string  `json:"kmsKeyArn"`
+	PeerTrafficBytes *int64            `json:"peerTrafficBytes"`
+	RejectedPackets  *int64            `json:"rejectedPackets"`
+	Emails           []string          `json:"emails"`
+	KMSKeyARN        *string           `json:"kmsKeyArn"`
+	KMSKeyARNs       map[string]string `json:"kmsKeyArns"`
 }
 
 // S3 lifecycle expiration bounds of flowLogs.s3RetentionDays.
@@ -169,6 +185,7 @@ func applyObservability(c *Config, s *spec, p *problems) {
 		cp.PeeringDNSRule = boolPtr(!slices.Contains(PeeringDNSRuleUnavailable, c.Region))
 	}
 	c.Observability = o
+	applyLogProtection(c, s, &c.Observability.FlowLogs, p)
 	validateMetricFilters(c, p)
 }
 
@@ -206,10 +223,9 @@ func flowLogsFromSpec(c *Config, s flowLogsSpec, p *problems) FlowLogs {
 	if s.ForceDestroy != nil {
 		fl.ForceDestroy = s.ForceDestroy
 	}
-	if s.KMSKeyARN != nil {
-		fl.KMSKeyARN = *s.KMSKeyARN
-		validateKMSKey(field+".kmsKeyArn", fl.KMSKeyARN, c, "leave it unset for S3-managed encryption (SSE-S3)", p)
-	}
+	fl.KMSKeyARN, fl.KMSKeyARNs = kmsKeysFromSpec(field, s.KMSKeyARN, s.KMSKeyARNs, c, p, func(f, arn string, nets []Network) {
+		kmsKeyProblem(f, arn, c, nets, "leave it unset for S3-managed encryption (SSE-S3)", p)
+	})
 	return fl
 }
 
@@ -229,102 +245,15 @@ func alarmsFromSpec(c *Config, s alarmsSpec, p *problems) Alarms {
 		}
 	}
 	validateEmails(field+".emails", s.Emails, p)
-	if s.KMSKeyARN == nil {
-		return al
-	}
-	al.KMSKeyARN = *s.KMSKeyARN
-	if strings.HasSuffix(al.KMSKeyARN, ":alias/aws/sns") || al.KMSKeyARN == "alias/aws/sns" {
-		p.add(field+".kmsKeyArn", al.KMSKeyARN,
-			"is the AWS managed key for SNS, whose key policy cannot grant CloudWatch: alarm notifications would never be delivered; use a customer managed key, or leave it unset and peerctl creates one")
-		return al
-	}
-	validateKMSKey(field+".kmsKeyArn", al.KMSKeyARN, c, "leave it unset and peerctl creates a key per alarm topic", p)
+	al.KMSKeyARN, al.KMSKeyARNs = kmsKeysFromSpec(field, s.KMSKeyARN, s.KMSKeyARNs, c, p, func(f, arn string, nets []Network) {
+		if strings.HasSuffix(arn, ":alias/aws/sns") || arn == "alias/aws/sns" {
+			p.add(f, arn,
+				"is the AWS managed key for SNS, whose key policy cannot grant CloudWatch: alarm notifications would never be delivered; use a customer managed key, or leave it unset and peerctl creates one")
+			return
+		}
+		kmsKeyProblem(f, arn, c, nets, "leave it unset and peerctl creates a key per alarm topic", p)
+	})
 	return al
-}
-
-// validateKMSKey checks a customer managed key ARN: a key ARN (aliases
-// cannot be named in IAM policies), in the stack's region (AWS services use
-// a key only in its own region) and in the account of the networks whose
-// resources it encrypts. Every network uses the key, so networks in two
-// known accounts cannot share it; unset says what happens then.
-func validateKMSKey(field, arn string, c *Config, unset string, p *problems) {
-	if arn == "" {
-		p.add(field, "", "is empty; give a key ARN or %s", unset)
-		return
-	}
-	m := kmsARNPattern.FindStringSubmatch(arn)
-	if m == nil {
-		p.add(field, arn, "is not a KMS key ARN like arn:aws:kms:us-east-1:111111111111:key/<key id> (aliases cannot be named in IAM policies)")
-		return
-	}
-	region, account := m[2], m[3]
-	if region != c.Region {
-		p.add(field, arn, "is in region %s, but the stack deploys to %s (%s:region); AWS services use a KMS key only in its own region", region, c.Region, Namespace)
-	}
-	var accounts, firstNetwork []string
-	for _, n := range c.Networks {
-		if id := n.Account.ExpectedID(); id != "" && !slices.Contains(accounts, id) {
-			accounts = append(accounts, id)
-			firstNetwork = append(firstNetwork, n.Name)
-		}
-	}
-	switch {
-	case len(accounts) > 1:
-		var where []string
-		for i, id := range accounts {
-			where = append(where, fmt.Sprintf("%s in %s", firstNetwork[i], id))
-		}
-		p.add(field, arn, "is one key for networks in %d accounts (%s); a KMS key belongs to one account, so networks in different accounts cannot share it: %s",
-			len(accounts), strings.Join(where, ", "), unset)
-	case len(accounts) == 1 && accounts[0] != account:
-		p.add(field, arn, "is in account %s, but network %s is in account %s; a KMS key belongs to one account, and the networks that use it must be in that account",
-			account, firstNetwork[0], accounts[0])
-	}
-}
-
-// emailMaxLength is the longest address SMTP carries (RFC 5321 path limit).
-const emailMaxLength = 254
-
-// validateEmails accepts single bare addresses (addr-spec, RFC 5322 as
-// net/mail reads it): no display names or angle brackets, which SNS would
-// take as part of the address, no invisible characters, each once ignoring
-// case (mailboxes are not told apart by case in practice, and SNS would
-// send two confirmations).
-func validateEmails(field string, emails []string, p *problems) {
-	for i, e := range emails {
-		f := fmt.Sprintf("%s[%d]", field, i)
-		if r, bad := invisibleRune(e); bad {
-			p.add(f, e, "contains the invisible or control character %U; type the address again", r)
-			continue
-		}
-		if len(e) > emailMaxLength {
-			p.add(f, e, "is longer than %d characters, the most an e-mail address can have", emailMaxLength)
-			continue
-		}
-		addr, err := mail.ParseAddress(e)
-		switch {
-		case err == nil && addr.Address != e && (addr.Name != "" || strings.ContainsAny(e, "<>")):
-			p.add(f, e, "has a display name or angle brackets; give the bare address, like %s", addr.Address)
-			continue
-		case err != nil || addr.Address != e || !strings.Contains(e[strings.LastIndex(e, "@")+1:], "."):
-			p.add(f, e, "is not an e-mail address like ops@example.com")
-			continue
-		}
-		if j := slices.IndexFunc(emails[:i], func(o string) bool { return strings.EqualFold(o, e) }); j >= 0 {
-			p.add(f, e, "is listed twice: %s[%d] is the same address (addresses are compared ignoring case)", field, j)
-		}
-	}
-}
-
-// invisibleRune finds a control or format character (such as a zero-width
-// space), which makes an address look right and fail to deliver.
-func invisibleRune(s string) (rune, bool) {
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
-			return r, true
-		}
-	}
-	return 0, false
 }
 
 // validateMetricFilters checks that every network's peer CIDRs can be matched
@@ -351,48 +280,4 @@ func validateMetricFilters(c *Config, p *problems) {
 				"give the peers octet-aligned CIDRs such as 10.1.0.0/16",
 			count, strings.Join(names, ", "), flowfilter.MetricFiltersPerLogGroup)
 	}
-}
-
-// AccountGroup is the networks that live in one AWS account. Resources that
-// AWS allows once per account and region (the AWS Config recorder and
-// delivery channel, the CloudWatch OAM sink) are created once per group, with
-// the provider of its first network and named after it.
-type AccountGroup struct {
-	// Networks in configuration order; Networks[0] names the group.
-	Networks []Network
-}
-
-// Name is the group's first network's name.
-func (g AccountGroup) Name() string { return g.Networks[0].Name }
-
-// NetworkNames lists the group's network names.
-func (g AccountGroup) NetworkNames() []string {
-	out := make([]string, len(g.Networks))
-	for i, n := range g.Networks {
-		out[i] = n.Name
-	}
-	return out
-}
-
-// GroupByAccount partitions networks by the AWS account they are in, as
-// accountOf (network name -> account id) says, keeping configuration order;
-// the group's first network names it. The account ids come from where the
-// account is known for sure: the providers at deploy time (configured id, or
-// STS), so two profiles into one account make one group. Account-wide
-// singletons (the AWS Config recorder and delivery channel, the OAM sink)
-// are created once per group.
-func GroupByAccount(networks []Network, accountOf func(network string) string) []AccountGroup {
-	var groups []AccountGroup
-	index := map[string]int{}
-	for _, n := range networks {
-		id := accountOf(n.Name)
-		i, ok := index[id]
-		if !ok {
-			i = len(groups)
-			index[id] = i
-			groups = append(groups, AccountGroup{})
-		}
-		groups[i].Networks = append(groups[i].Networks, n)
-	}
-	return groups
 }

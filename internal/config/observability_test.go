@@ -49,7 +49,7 @@ func TestObservabilitySettings(t *testing.T) {
 	c, err := parseYAML(t, `config:
   peerctl:environment: prod
   peerctl:region: il-central-1
-  peerctl:flowLogs: {maxAggregationInterval: 600, s3RetentionDays: 90, cloudWatchRetentionDays: 14, forceDestroy: true, kmsKeyArn: "arn:aws:kms:il-central-1:111111111111:key/abcd"}
+  peerctl:flowLogs: {maxAggregationInterval: 600, s3RetentionDays: 90, cloudWatchRetentionDays: 14, forceDestroy: true, objectLockMode: NONE, kmsKeyArn: "arn:aws:kms:il-central-1:111111111111:key/abcd"}
   peerctl:alarms: {peerTrafficBytes: 1000, rejectedPackets: 5, emails: [a@example.com], kmsKeyArn: "arn:aws:kms:il-central-1:111111111111:key/0f1e2d3c"}
   peerctl:dashboard: {crossAccount: true}
   peerctl:compliance: {createRecorder: false, peeringDnsRule: true}
@@ -82,7 +82,7 @@ func TestObservabilityValidation(t *testing.T) {
 		{"bucket key", "peerctl:flowLogs: {kmsKeyArn: alias/logs}",
 			`peerctl:flowLogs.kmsKeyArn: "alias/logs" is not a KMS key ARN like arn:aws:kms:us-east-1:111111111111:key/<key id> (aliases cannot be named in IAM policies)`},
 		{"unknown flow-log field", "peerctl:flowLogs: {interval: 60}",
-			`peerctl:flowLogs.interval: is not a known field (known: maxAggregationInterval, s3RetentionDays, cloudWatchRetentionDays, forceDestroy, kmsKeyArn)`},
+			`peerctl:flowLogs.interval: is not a known field (known: maxAggregationInterval, s3RetentionDays, cloudWatchRetentionDays, forceDestroy, kmsKeyArn, kmsKeyArns, objectLockMode, objectLockDays, breakGlassRole)`},
 		{"negative traffic", "peerctl:alarms: {peerTrafficBytes: -1}",
 			`peerctl:alarms.peerTrafficBytes: "-1" must be a positive number of bytes`},
 		{"negative rejects", "peerctl:alarms: {rejectedPackets: -5}",

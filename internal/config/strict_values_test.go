@@ -119,9 +119,9 @@ func TestKMSKeyRegionAndAccount(t *testing.T) {
 		{"alarm key in another account", `  peerctl:alarms: {kmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/abcd"}` + oneAccount,
 			`line 2: peerctl:alarms.kmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/abcd" is in account 222222222222, but network trading is in account 111111111111; a KMS key belongs to one account, and the networks that use it must be in that account`},
 		{"flow-log key for two accounts", `  peerctl:flowLogs: {kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/abcd"}` + "\n" + strings.TrimPrefix(twoAccounts, "\nconfig:\n"),
-			`line 2: peerctl:flowLogs.kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/abcd" is one key for networks in 2 accounts (trading in 111111111111, analytics in 222222222222); a KMS key belongs to one account, so networks in different accounts cannot share it: leave it unset for S3-managed encryption (SSE-S3)`},
+			`line 2: peerctl:flowLogs.kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/abcd" is one key for networks in 2 accounts (trading in 111111111111, analytics in 222222222222); a KMS key belongs to one account, so networks in different accounts cannot share it: name a key per network with kmsKeyArns, or leave it unset for S3-managed encryption (SSE-S3)`},
 		{"alarm key for two accounts", `  peerctl:alarms: {kmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/abcd"}` + "\n" + strings.TrimPrefix(twoAccounts, "\nconfig:\n"),
-			`line 2: peerctl:alarms.kmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/abcd" is one key for networks in 2 accounts (trading in 111111111111, analytics in 222222222222); a KMS key belongs to one account, so networks in different accounts cannot share it: leave it unset and peerctl creates a key per alarm topic`},
+			`line 2: peerctl:alarms.kmsKeyArn: "arn:aws:kms:us-east-1:222222222222:key/abcd" is one key for networks in 2 accounts (trading in 111111111111, analytics in 222222222222); a KMS key belongs to one account, so networks in different accounts cannot share it: name a key per network with kmsKeyArns, or leave it unset and peerctl creates a key per alarm topic`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/peerctl/peerctl/internal/iamdoc"
+	"github.com/peerctl/peerctl/internal/names"
 )
 
 var (
@@ -29,8 +30,6 @@ var (
 const (
 	maxIAMRoleName = 64
 	maxIAMPath     = 512
-	// S3 bucket names are 3-63 characters (S3 User Guide, bucket naming rules).
-	maxBucketName = 63
 )
 
 // profileMaxLength bounds an AWS CLI profile name.
@@ -199,33 +198,34 @@ func validateStackLimits(c *Config, p *problems) {
 					got, c.Region, partition)
 			}
 		}
-		for _, role := range generatedRoleNames(n.Name, c.Environment) {
-			if len(role) > maxIAMRoleName {
-				p.add(field+".name", n.Name, "makes the IAM role name %q (%d characters), over the %d IAM allows; shorten the network name or the environment",
-					role, len(role), maxIAMRoleName)
-			}
-		}
-		for _, bucket := range generatedBucketNames(n.Name, c.Environment) {
-			if len(bucket) > maxBucketName {
-				p.add(field+".name", n.Name, "makes the S3 bucket name %q (%d characters with the account id), over the %d S3 allows; shorten the network name or the environment",
-					bucket, len(bucket), maxBucketName)
-			}
-		}
+		validateGeneratedNames(field+".name", n.Name, c, p)
 	}
 }
 
-// generatedRoleNames are the IAM roles named after a network: its flow-log
-// role (internal/observability) and, when it names its account's group,
-// the AWS Config recorder role (internal/compliance). Kept in step with
-// those packages by a test that plans the longest names config allows.
-func generatedRoleNames(network, env string) []string {
-	return []string{network + "-vpc-flow-logs-" + env, network + "-aws-config-" + env}
-}
+// namesPlaceholderAccount stands for the account id in generated bucket
+// names offline: every account id has 12 digits, so the length is exact.
+const namesPlaceholderAccount = "000000000000"
 
-// generatedBucketNames are the S3 buckets named after a network, with a
-// 12-digit placeholder where the account id goes: its flow-log bucket and
-// its account's AWS Config delivery bucket.
-func generatedBucketNames(network, env string) []string {
-	const account = "000000000000"
-	return []string{network + "-flow-logs-" + env + "-" + account, network + "-config-" + env + "-" + account}
+// awsOf names who sets the limit of a kind of name, for messages.
+var awsOf = map[names.Kind]string{names.BucketKind: "S3", names.RoleKind: "IAM", names.DashboardKind: "CloudWatch"}
+
+// validateGeneratedNames checks the globally scoped names peerctl builds
+// from a network's name, the environment and the region (package names)
+// against AWS's length limits, before any resource is registered.
+func validateGeneratedNames(field, network string, c *Config, p *problems) {
+	code := names.RegionCode(c.Region)
+	if code == "" {
+		return // validateRegion has refused the region
+	}
+	for _, g := range names.ForNetwork(network, c.Environment, c.Region, namesPlaceholderAccount) {
+		if len(g.Name) <= g.Kind.Limit() {
+			continue
+		}
+		with := "with the region code " + code
+		if g.Kind == names.BucketKind {
+			with += " and the account id"
+		}
+		p.add(field, network, "makes the %s name %q (%d characters %s), over the %d %s allows; shorten the network name or the environment",
+			g.Kind, g.Name, len(g.Name), with, g.Kind.Limit(), awsOf[g.Kind])
+	}
 }

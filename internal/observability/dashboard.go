@@ -1,15 +1,13 @@
 package observability
 
 import (
-	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/oam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/peerctl/peerctl/internal/iamdoc"
+	"github.com/peerctl/peerctl/internal/names"
 )
 
 // MetricResourceType is the only OAM resource type the links share.
@@ -72,7 +70,7 @@ func NewDashboard(ctx *pulumi.Context, name string, args *DashboardArgs, opts ..
 	}
 	d := &Dashboard{
 		Links: map[string]*oam.Link{}, PerAccount: map[string]*cloudwatch.Dashboard{},
-		DashboardName: DashboardName(args.Environment),
+		DashboardName: names.Dashboard(args.Environment, args.Region),
 	}
 	b := &dashboardBuilder{ctx: ctx, d: d, name: name, args: args}
 	b.split()
@@ -156,73 +154,6 @@ func (b *dashboardBuilder) on(acct DashboardAccount, more ...pulumi.ResourceOpti
 	return append([]pulumi.ResourceOption{pulumi.Parent(b.d), pulumi.Provider(acct.Provider)}, more...)
 }
 
-// SinkName is the OAM sink of the monitoring account.
-func SinkName(env string) string { return "vpc-peering-" + env }
-
-// SinkPolicy lets exactly these accounts link to the sink, sharing metrics
-// only. In a sink policy "*" as the resource means this sink.
-func SinkPolicy(accountIDs []string) iamdoc.Document {
-	ids := slices.Sorted(slices.Values(accountIDs))
-	return iamdoc.New(iamdoc.Statement{
-		Sid:       "SourceAccountsShareMetrics",
-		Effect:    iamdoc.Allow,
-		Principal: iamdoc.Accounts(slices.Compact(ids)...),
-		Action:    []string{"oam:CreateLink", "oam:UpdateLink"},
-		Resource:  []string{"*"},
-		Condition: iamdoc.Conditions{"ForAllValues:StringEquals": {"oam:ResourceTypes": {MetricResourceType}}},
-	})
-}
-
-// oam creates the sink in the monitoring account and a link from every
-// other account, sharing only the peerctl metric namespace.
-func (b *dashboardBuilder) oam() error {
-	if !b.crossAccount() {
-		return nil
-	}
-	sinkName := SinkName(b.args.Environment)
-	sink, err := oam.NewSink(b.ctx, b.child(b.mon, "oam-sink"), &oam.SinkArgs{
-		Name: pulumi.String(sinkName),
-		Tags: sharedTags(sinkName),
-	}, b.on(b.mon)...)
-	if err != nil {
-		return err
-	}
-	b.d.Sink = sink
-	var ids []string
-	for _, o := range b.others {
-		ids = append(ids, o.AccountID)
-	}
-	policy, err := SinkPolicy(ids).JSON()
-	if err != nil {
-		return err
-	}
-	sinkPolicy, err := oam.NewSinkPolicy(b.ctx, b.child(b.mon, "oam-sink-policy"), &oam.SinkPolicyArgs{
-		SinkIdentifier: sink.Arn,
-		Policy:         pulumi.String(policy),
-	}, b.on(b.mon)...)
-	if err != nil {
-		return err
-	}
-	for _, o := range b.others {
-		link, err := oam.NewLink(b.ctx, b.child(o, "oam-link"), &oam.LinkArgs{
-			SinkIdentifier: sink.Arn,
-			LabelTemplate:  pulumi.String("$AccountName"),
-			ResourceTypes:  pulumi.StringArray{pulumi.String(MetricResourceType)},
-			LinkConfiguration: &oam.LinkLinkConfigurationArgs{
-				MetricConfiguration: &oam.LinkLinkConfigurationMetricConfigurationArgs{
-					Filter: pulumi.String(fmt.Sprintf("Namespace IN ('%s')", Namespace)),
-				},
-			},
-			Tags: sharedTags(fmt.Sprintf("%s-oam-link-%s", o.Name, b.args.Environment)),
-		}, b.on(o, pulumi.DependsOn([]pulumi.Resource{sinkPolicy}))...)
-		if err != nil {
-			return err
-		}
-		b.d.Links[o.Name] = link
-	}
-	return nil
-}
-
 // panel is one network's row on a dashboard.
 type panel struct {
 	network string
@@ -262,7 +193,7 @@ func (b *dashboardBuilder) dashboards() error {
 			note = "Networks in other accounts have their own dashboards:"
 		}
 		for _, o := range b.others {
-			note += fmt.Sprintf(" `%s` (account %s)", AccountDashboardName(o.Name, b.args.Environment), o.AccountID)
+			note += fmt.Sprintf(" `%s` (account %s)", names.AccountDashboard(o.Name, b.args.Environment, b.args.Region), o.AccountID)
 		}
 		note += "."
 	}
@@ -276,7 +207,7 @@ func (b *dashboardBuilder) dashboards() error {
 		for _, n := range o.Networks {
 			panels = append(panels, b.localPanel(n))
 		}
-		dash, err := b.dashboard(o, "dashboard", AccountDashboardName(o.Name, b.args.Environment), panels,
+		dash, err := b.dashboard(o, "dashboard", names.AccountDashboard(o.Name, b.args.Environment, b.args.Region), panels,
 			fmt.Sprintf("The main dashboard is `%s` in the account of network %s.", b.d.DashboardName, b.mon.Name))
 		if err != nil {
 			return err
@@ -317,133 +248,4 @@ func (b *dashboardBuilder) dashboard(acct DashboardAccount, what, dashName strin
 		DashboardName: pulumi.String(dashName),
 		DashboardBody: body,
 	}, b.on(acct)...)
-}
-
-// Dashboard body JSON (CloudWatch dashboard body structure), built from
-// structs so the same dashboard always has the same body.
-type dashboardBody struct {
-	Widgets []widget `json:"widgets"`
-}
-
-type widget struct {
-	Type       string `json:"type"`
-	X          int    `json:"x"`
-	Y          int    `json:"y"`
-	Width      int    `json:"width"`
-	Height     int    `json:"height"`
-	Properties any    `json:"properties"`
-}
-
-type textProperties struct {
-	Markdown string `json:"markdown"`
-}
-
-type metricProperties struct {
-	Title       string       `json:"title"`
-	View        string       `json:"view"`
-	Stacked     bool         `json:"stacked"`
-	Region      string       `json:"region"`
-	Stat        string       `json:"stat"`
-	Period      int          `json:"period"`
-	Metrics     [][]any      `json:"metrics"`
-	Annotations *annotations `json:"annotations,omitempty"`
-	YAxis       yAxis        `json:"yAxis"`
-}
-
-// metricOptions are the rendering properties of one metric line.
-type metricOptions struct {
-	Label     string `json:"label"`
-	AccountID string `json:"accountId,omitempty"`
-}
-
-type annotations struct {
-	Horizontal []annotation `json:"horizontal"`
-}
-
-type annotation struct {
-	Label string  `json:"label"`
-	Value float64 `json:"value"`
-}
-
-type yAxis struct {
-	Left axis `json:"left"`
-}
-
-type axis struct {
-	Min float64 `json:"min"`
-}
-
-type alarmProperties struct {
-	Title  string   `json:"title"`
-	Alarms []string `json:"alarms"`
-	SortBy string   `json:"sortBy"`
-}
-
-// renderDashboard renders a dashboard: a header, then one row per network
-// with its bytes to and from each peer, the packets its peers had rejected
-// (both with the alarm threshold drawn), and its alarms' states.
-func renderDashboard(env, region string, panels []panel, alarmARNs [][]string, note string) (string, error) {
-	header := fmt.Sprintf("# VPC peering (%s)\n"+
-		"Traffic between peered networks, from each network's VPC flow log (CloudWatch Logs metric filters in namespace `%s`). "+
-		"Near-real-time: flow-log records arrive 1-10 minutes after the traffic. Bytes are accepted flows; rejects are packets "+
-		"the receiving network's security groups or NACLs dropped. Alarms fire on a 5-minute sum above the line drawn on each graph.",
-		env, Namespace)
-	if note != "" {
-		header += "\n\n" + note
-	}
-	body := dashboardBody{Widgets: []widget{{Type: "text", X: 0, Y: 0, Width: 24, Height: 3, Properties: textProperties{Markdown: header}}}}
-	y := 3
-	for i, p := range panels {
-		if len(p.metrics) == 0 {
-			continue // a network without peers has nothing to show
-		}
-		where := ""
-		if p.accountID != "" {
-			where = fmt.Sprintf(" (account %s)", p.accountID)
-		}
-		var traffic, rejects [][]any
-		for _, m := range p.metrics {
-			line := []any{Namespace, m.Name, metricOptions{Label: m.Label, AccountID: p.accountID}}
-			if m.Action == "REJECT" {
-				rejects = append(rejects, line)
-			} else {
-				traffic = append(traffic, line)
-			}
-		}
-		var trafficLimit, rejectLimit float64
-		for _, s := range p.specs {
-			if s.Metric.Action == "REJECT" {
-				rejectLimit = s.Threshold
-			} else {
-				trafficLimit = s.Threshold
-			}
-		}
-		graph := func(title string, metrics [][]any, limit float64) metricProperties {
-			return metricProperties{
-				Title: title, View: "timeSeries", Region: region, Stat: "Sum", Period: MetricPeriod,
-				Metrics:     metrics,
-				Annotations: &annotations{Horizontal: []annotation{{Label: "alarm threshold", Value: limit}}},
-			}
-		}
-		body.Widgets = append(body.Widgets,
-			widget{Type: "metric", X: 0, Y: y, Width: 9, Height: 6,
-				Properties: graph(fmt.Sprintf("%s%s: bytes to and from peers (5-min sum)", p.network, where), traffic, trafficLimit)},
-			widget{Type: "metric", X: 9, Y: y, Width: 9, Height: 6,
-				Properties: graph(fmt.Sprintf("%s%s: packets from peers rejected (5-min sum)", p.network, where), rejects, rejectLimit)},
-		)
-		if len(alarmARNs[i]) > 0 {
-			body.Widgets = append(body.Widgets, widget{Type: "alarm", X: 18, Y: y, Width: 6, Height: 6,
-				Properties: alarmProperties{Title: p.network + " alarms", Alarms: alarmARNs[i], SortBy: "stateUpdatedTimestamp"}})
-		} else {
-			body.Widgets = append(body.Widgets, widget{Type: "text", X: 18, Y: y, Width: 6, Height: 6,
-				Properties: textProperties{Markdown: fmt.Sprintf("**%s alarms** are in account %s: see `%s` there. "+
-					"The lines on the graphs are their thresholds.", p.network, p.accountID, AccountDashboardName(p.accountName, env))}})
-		}
-		y += 6
-	}
-	out, err := json.Marshal(body)
-	if err != nil {
-		return "", fmt.Errorf("dashboard body: %w", err)
-	}
-	return string(out), nil
 }

@@ -142,7 +142,7 @@ func TestCrossAccountDashboard(t *testing.T) {
 			}
 
 			dash := p.Must(t, obstest.DashboardType, tt.mon+"-peering-dashboard-dashboard")
-			if dash.String("dashboardName") != "vpc-peering-dashboard-dev" || dash.Provider != p.Provider(tt.mon) {
+			if dash.String("dashboardName") != "vpc-peering-dashboard-dev-use1" || dash.Provider != p.Provider(tt.mon) {
 				t.Errorf("dashboard %v on %s", dash.Inputs["dashboardName"], dash.Provider)
 			}
 			metrics, alarms := dashboardContents(t, dash)
@@ -154,7 +154,7 @@ func TestCrossAccountDashboard(t *testing.T) {
 				t.Errorf("dashboard alarms = %v\nwant only the monitoring account's %v", alarms, want)
 			}
 			other := p.Must(t, obstest.DashboardType, tt.source+"-peering-dashboard-dashboard")
-			if other.String("dashboardName") != "vpc-peering-dashboard-"+tt.source+"-dev" || other.Provider != p.Provider(tt.source) {
+			if other.String("dashboardName") != "vpc-peering-dashboard-"+tt.source+"-dev-use1" || other.Provider != p.Provider(tt.source) {
 				t.Errorf("the source account's dashboard %v is on %s", other.Inputs["dashboardName"], other.Provider)
 			}
 			if _, alarms := dashboardContents(t, other); !slices.Equal(alarms, sorted(alarmARNs(srcAcct, tt.source, tt.mon, "dev"))) {
@@ -163,7 +163,7 @@ func TestCrossAccountDashboard(t *testing.T) {
 			if n := len(p.OfType(obstest.DashboardType)); n != 2 {
 				t.Errorf("%d dashboards, want the main one and the source account's", n)
 			}
-			if p.Outputs["dashboardName"] != "vpc-peering-dashboard-dev" {
+			if p.Outputs["dashboardName"] != "vpc-peering-dashboard-dev-use1" {
 				t.Errorf("dashboardName output = %v", p.Outputs["dashboardName"])
 			}
 		})
@@ -183,8 +183,8 @@ func TestPerAccountDashboards(t *testing.T) {
 	tests := []struct {
 		network, peer, name string
 	}{
-		{"trading", "analytics", "vpc-peering-dashboard-dev"},
-		{"analytics", "trading", "vpc-peering-dashboard-analytics-dev"},
+		{"trading", "analytics", "vpc-peering-dashboard-dev-use1"},
+		{"analytics", "trading", "vpc-peering-dashboard-analytics-dev-use1"},
 	}
 	for _, tt := range tests {
 		d := p.Must(t, obstest.DashboardType, tt.network+"-peering-dashboard-dashboard")

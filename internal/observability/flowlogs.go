@@ -10,6 +10,7 @@ import (
 
 	"github.com/peerctl/peerctl/internal/flowfilter"
 	"github.com/peerctl/peerctl/internal/iamdoc"
+	"github.com/peerctl/peerctl/internal/names"
 )
 
 // FlowLogsArgs describe the flow logs of one network.
@@ -28,8 +29,17 @@ type FlowLogsArgs struct {
 	ForceDestroy            bool
 	// Versioning keeps overwritten and deleted log objects (prod).
 	Versioning bool
-	// KMSKeyARN selects SSE-KMS for the bucket; empty means SSE-S3.
+	// KMSKeyARN selects SSE-KMS for the bucket and encrypts the log group
+	// (whose key policy must then let logs.<region>.amazonaws.com use it);
+	// empty means SSE-S3 and CloudWatch Logs' own encryption.
 	KMSKeyARN string
+	// ObjectLock and BreakGlassRole (an IAM role name in the network's
+	// account) protect the bucket's logs; see LogBucketArgs.
+	ObjectLock     ObjectLock
+	BreakGlassRole string
+	// ArchiveBucket, when set, is a central log-archive bucket (another
+	// account's) the S3 flow log delivers to; no bucket is created here.
+	ArchiveBucket string
 }
 
 // FlowLogs are a network's two flow logs of ALL traffic: to S3 (Parquet,
@@ -38,6 +48,7 @@ type FlowLogsArgs struct {
 type FlowLogs struct {
 	pulumi.ResourceState
 
+	// Bucket is nil when the flow log delivers to a log archive.
 	Bucket            *LogBucket
 	S3FlowLog         *ec2.FlowLog
 	LogGroup          *cloudwatch.LogGroup
@@ -63,8 +74,11 @@ func NewFlowLogs(ctx *pulumi.Context, name string, args *FlowLogsArgs, opts ...p
 		return nil, fmt.Errorf("flow logs %q: %w", name, err)
 	}
 	f := &FlowLogs{
-		BucketName:   FlowLogBucketName(args.Network, args.Environment, args.AccountID),
+		BucketName:   names.FlowLogBucket(args.Network, args.Environment, args.Region, args.AccountID),
 		LogGroupName: FlowLogGroupName(args.Network, args.Environment),
+	}
+	if args.ArchiveBucket != "" {
+		f.BucketName = args.ArchiveBucket
 	}
 	if err := ctx.RegisterComponentResourceV2(FlowLogsType, name, pulumi.Map{
 		"network":                pulumi.String(args.Network),
@@ -82,7 +96,7 @@ func NewFlowLogs(ctx *pulumi.Context, name string, args *FlowLogsArgs, opts ...p
 	if err := ctx.RegisterResourceOutputs(f, pulumi.Map{
 		"s3FlowLogId":         f.S3FlowLog.ID(),
 		"cloudWatchFlowLogId": f.CloudWatchFlowLog.ID(),
-		"bucket":              f.Bucket.Bucket.Bucket,
+		"bucket":              pulumi.String(f.BucketName),
 		"logGroup":            f.LogGroup.Name,
 	}); err != nil {
 		return nil, fmt.Errorf("flow logs %q: %w", name, err)
@@ -159,28 +173,25 @@ func FlowLogDeliveryGrants(partition, region, accountID, bucket string) []iamdoc
 // Delivery to S3 uses no IAM role; the bucket policy grants the service.
 func (f *FlowLogs) toS3(ctx *pulumi.Context, name string, args *FlowLogsArgs) error {
 	parent := pulumi.Parent(f)
-	bucket, err := NewLogBucket(ctx, name+"-bucket", &LogBucketArgs{
-		BucketName:    f.BucketName,
-		NameTag:       args.physical("flow-logs"),
-		Partition:     args.partition(),
-		RetentionDays: args.S3RetentionDays,
-		Versioning:    args.Versioning,
-		ForceDestroy:  args.ForceDestroy,
-		KMSKeyARN:     args.KMSKeyARN,
-		Grants:        FlowLogDeliveryGrants(args.partition(), args.Region, args.AccountID, f.BucketName),
-	}, Nested(f)...)
-	if err != nil {
-		return err
+	destination := pulumi.String(BucketARN(args.partition(), f.BucketName)).ToStringOutput()
+	var after []pulumi.Resource
+	if args.ArchiveBucket == "" {
+		bucket, err := f.bucket(ctx, name, args)
+		if err != nil {
+			return err
+		}
+		destination = bucket.Bucket.Arn
+		// The flow log waits for our bucket policy: the first delivery to
+		// a bucket without one makes AWS attach its own, which ours would
+		// then replace (or, if created later, fight).
+		after = append(after, bucket.Policy)
 	}
-	f.Bucket = bucket
-	// The flow log waits for our bucket policy: the first delivery to a
-	// bucket without one makes AWS attach its own, which ours would then
-	// replace (or, if created later, fight).
+	var err error
 	f.S3FlowLog, err = ec2.NewFlowLog(ctx, name+"-s3", &ec2.FlowLogArgs{
 		VpcId:                  args.VpcID,
 		TrafficType:            pulumi.String("ALL"),
 		LogDestinationType:     pulumi.String("s3"),
-		LogDestination:         bucket.Bucket.Arn,
+		LogDestination:         destination,
 		LogFormat:              pulumi.String(flowfilter.LogFormat(flowfilter.S3Fields)),
 		MaxAggregationInterval: pulumi.Int(args.MaxAggregationInterval),
 		DestinationOptions: &ec2.FlowLogDestinationOptionsArgs{
@@ -189,8 +200,26 @@ func (f *FlowLogs) toS3(ctx *pulumi.Context, name string, args *FlowLogsArgs) er
 			PerHourPartition:         pulumi.Bool(true),
 		},
 		Tags: nameTags(args.physical("flow-log-s3")),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{bucket.Policy}))
+	}, parent, pulumi.DependsOn(after))
 	return err
+}
+
+// bucket creates the network's own flow-log bucket.
+func (f *FlowLogs) bucket(ctx *pulumi.Context, name string, args *FlowLogsArgs) (*LogBucket, error) {
+	bucket, err := NewLogBucket(ctx, name+"-bucket", &LogBucketArgs{
+		BucketName:        f.BucketName,
+		NameTag:           args.physical("flow-logs"),
+		Partition:         args.partition(),
+		RetentionDays:     args.S3RetentionDays,
+		Versioning:        args.Versioning,
+		ForceDestroy:      args.ForceDestroy,
+		KMSKeyARN:         args.KMSKeyARN,
+		Grants:            FlowLogDeliveryGrants(args.partition(), args.Region, args.AccountID, f.BucketName),
+		ObjectLock:        args.ObjectLock,
+		BreakGlassRoleARN: BreakGlassRoleARN(args.partition(), args.AccountID, args.BreakGlassRole),
+	}, Nested(f)...)
+	f.Bucket = bucket
+	return bucket, err
 }
 
 // toCloudWatch creates the log group, the role VPC Flow Logs assumes to
@@ -198,13 +227,17 @@ func (f *FlowLogs) toS3(ctx *pulumi.Context, name string, args *FlowLogsArgs) er
 // records feed the metric filters (see flowfilter.CloudWatchFields).
 func (f *FlowLogs) toCloudWatch(ctx *pulumi.Context, name string, args *FlowLogsArgs) error {
 	parent := pulumi.Parent(f)
-	group, err := cloudwatch.NewLogGroup(ctx, name+"-group", &cloudwatch.LogGroupArgs{
+	groupArgs := &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String(f.LogGroupName),
 		RetentionInDays: pulumi.Int(args.CloudWatchRetentionDays),
 		// Metric filters need the Standard class; Infrequent Access has none.
 		LogGroupClass: pulumi.String("STANDARD"),
 		Tags:          nameTags(args.physical("flow-logs")),
-	}, parent)
+	}
+	if args.KMSKeyARN != "" {
+		groupArgs.KmsKeyId = pulumi.String(args.KMSKeyARN)
+	}
+	group, err := cloudwatch.NewLogGroup(ctx, name+"-group", groupArgs, parent)
 	if err != nil {
 		return err
 	}
@@ -219,12 +252,13 @@ func (f *FlowLogs) toCloudWatch(ctx *pulumi.Context, name string, args *FlowLogs
 	if err != nil {
 		return err
 	}
-	roleName := args.physical("vpc-flow-logs")
+	roleName := names.FlowLogRole(args.Network, args.Environment, args.Region)
 	f.Role, err = iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
 		Name:             pulumi.String(roleName),
 		Description:      pulumi.String(fmt.Sprintf("VPC Flow Logs delivery of %s's VPC to %s", args.Network, f.LogGroupName)),
 		AssumeRolePolicy: pulumi.String(trust),
-		Tags:             nameTags(roleName),
+		// The Name tag is the readable name; the region is where it is used.
+		Tags: nameTags(args.physical("vpc-flow-logs")),
 	}, parent)
 	if err != nil {
 		return err

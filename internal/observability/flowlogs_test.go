@@ -7,9 +7,9 @@ import (
 
 	"pgregory.net/rapid"
 
-	"github.com/peerctl/peerctl/internal/compliance"
 	"github.com/peerctl/peerctl/internal/flowfilter"
 	"github.com/peerctl/peerctl/internal/iamdoc"
+	"github.com/peerctl/peerctl/internal/names"
 	"github.com/peerctl/peerctl/internal/observability"
 	"github.com/peerctl/peerctl/internal/plan"
 	"github.com/peerctl/peerctl/internal/testing/obstest"
@@ -42,7 +42,7 @@ func TestFlowLogToS3(t *testing.T) {
 				if comp.Account != n || bucketComp.Parent != comp.URN || bucketComp.Account != n {
 					t.Errorf("components: flow logs in %q, bucket component parent %s in %q", comp.Account, bucketComp.Parent, bucketComp.Account)
 				}
-				name := fmt.Sprintf("%s-flow-logs-%s-%s", n, tt.env, accountOf[n])
+				name := fmt.Sprintf("%s-flows-%s-use1-%s", n, tt.env, accountOf[n])
 				bucket := p.Must(t, obstest.BucketType, n+"-flow-logs-bucket")
 				if bucket.String("bucket") != name || bucket.Inputs["forceDestroy"] != tt.forceDestroy {
 					t.Errorf("bucket %v forceDestroy %v, want %s %v", bucket.Inputs["bucket"], bucket.Inputs["forceDestroy"], name, tt.forceDestroy)
@@ -170,7 +170,7 @@ func TestFlowLogBucketPolicyGrantsLogDelivery(t *testing.T) {
 	for _, n := range networks {
 		acct := accountOf[n]
 		doc := policyOf(t, p, p.Must(t, obstest.BucketPolicyType, n+"-flow-logs-bucket-policy"))
-		arn := fmt.Sprintf("arn:aws:s3:::%s-flow-logs-dev-%s", n, acct)
+		arn := fmt.Sprintf("arn:aws:s3:::%s-flows-dev-use1-%s", n, acct)
 		source := fmt.Sprintf("arn:aws:logs:us-east-1:%s:*", acct)
 		if len(doc.Statement) != 3 {
 			t.Fatalf("%s bucket policy has %d statements, want deny + write + check", n, len(doc.Statement))
@@ -222,6 +222,9 @@ func TestFlowLogToCloudWatch(t *testing.T) {
 				groupARN := fmt.Sprintf("arn:aws:logs:us-east-1:%s:log-group:/peerctl/dev/vpc-flow-logs/%s", acct, n)
 
 				role := p.Must(t, obstest.RoleType, n+"-flow-logs-role")
+				if want := n + "-vpc-flow-logs-dev-use1"; role.String("name") != want {
+					t.Errorf("role name = %q, want %q (region code in the global name)", role.String("name"), want)
+				}
 				trust := policyOf(t, p, role, "assumeRolePolicy").Statement
 				if len(trust) != 1 || !slices.Equal(trust[0].Principal.Service, []string{"vpc-flow-logs.amazonaws.com"}) ||
 					!slices.Equal(trust[0].ConditionValues("StringEquals", "aws:SourceAccount"), []string{acct}) ||
@@ -242,7 +245,7 @@ func TestFlowLogToCloudWatch(t *testing.T) {
 				switch {
 				case fl.String("logDestinationType") != "cloud-watch-logs" || fl.String("logDestination") != groupARN:
 					t.Errorf("flow log destination %v %v", fl.Inputs["logDestinationType"], fl.Inputs["logDestination"])
-				case fl.String("iamRoleArn") != fmt.Sprintf("arn:aws:iam::%s:role/%s-vpc-flow-logs-dev", acct, n):
+				case fl.String("iamRoleArn") != fmt.Sprintf("arn:aws:iam::%s:role/%s-vpc-flow-logs-dev-use1", acct, n):
 					t.Errorf("flow log role = %v", fl.Inputs["iamRoleArn"])
 				case fl.String("trafficType") != "ALL" || obstest.Num(fl.Inputs["maxAggregationInterval"]) != tt.interval:
 					t.Errorf("traffic %v interval %v", fl.Inputs["trafficType"], fl.Inputs["maxAggregationInterval"])
@@ -330,21 +333,22 @@ func TestBucketNamesAreValidS3Names(t *testing.T) {
 		env := rapid.StringMatching(`^[a-z0-9]([a-z0-9-]{0,14}[a-z0-9])?$`).Draw(t, "env")
 		network := rapid.StringMatching(`^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$`).Draw(t, "network")
 		account := rapid.StringMatching(`^[0-9]{12}$`).Draw(t, "account")
+		region := rapid.SampledFrom(supportedRegions()).Draw(t, "region")
 		// The generators must stay within what configuration accepts.
 		other := "x" + network
 		if len(other) > 20 {
 			other = other[:19] + "x"
 		}
-		yaml := fmt.Sprintf("config:\n  peerctl:environment: %q\n  peerctl:networks:\n"+
+		yaml := fmt.Sprintf("config:\n  peerctl:environment: %q\n  peerctl:region: %q\n  peerctl:networks:\n"+
 			"    - {name: %q, cidr: 10.0.0.0/16, costCenter: c, account: {id: %q}}\n"+
 			"    - {name: %q, cidr: 10.1.0.0/16, costCenter: c}\n"+
-			"  peerctl:peerings: [{requester: %q, accepter: %q}]\n", env, network, account, other, network, other)
+			"  peerctl:peerings: [{requester: %q, accepter: %q}]\n", env, region, network, account, other, network, other)
 		if _, err := obstest.Parse(t, yaml, ""); err != nil {
 			t.Fatalf("generated a configuration that is not valid: %v", err)
 		}
 		for _, name := range []string{
-			observability.FlowLogBucketName(network, env, account),
-			compliance.BucketName(network, env, account),
+			names.FlowLogBucket(network, env, region, account),
+			names.ConfigBucket(network, env, region, account),
 		} {
 			if problems := obstest.BucketNameProblems(name); len(problems) > 0 {
 				t.Fatalf("bucket name %q: %v", name, problems)

@@ -29,6 +29,13 @@ type LogBucketArgs struct {
 	Grants []iamdoc.Statement
 	// Tags are extra resource tags (e.g. CostCenter=shared).
 	Tags map[string]string
+	// ObjectLock, when set, creates the bucket with S3 Object Lock and
+	// this default retention, and a policy denying anyone but
+	// BreakGlassRoleARN to delete logs or change their lock (lock.go).
+	// It needs Versioning.
+	ObjectLock ObjectLock
+	// BreakGlassRoleARN is exempt from the deny; "" exempts nobody.
+	BreakGlassRoleARN string
 }
 
 // LogBucket is an S3 bucket hardened for logs: all public access blocked,
@@ -92,6 +99,7 @@ func NewLogBucket(ctx *pulumi.Context, name string, args *LogBucketArgs, opts ..
 		"retentionDays": pulumi.Int(args.RetentionDays),
 		"versioning":    pulumi.Bool(args.Versioning),
 		"forceDestroy":  pulumi.Bool(args.ForceDestroy),
+		"objectLock":    pulumi.String(args.ObjectLock.String()),
 	}, b, opts...); err != nil {
 		return nil, err
 	}
@@ -115,6 +123,10 @@ func (a *LogBucketArgs) validate() error {
 		return fmt.Errorf("bucket name and partition are required")
 	case a.RetentionDays < 1:
 		return fmt.Errorf("retention of %d days: want at least 1", a.RetentionDays)
+	case a.ObjectLock.Enabled() && !a.Versioning:
+		return fmt.Errorf("object lock needs versioning")
+	case a.ObjectLock.Enabled() && a.ForceDestroy:
+		return fmt.Errorf("object lock with forceDestroy: destroy would fail on locked objects")
 	}
 	return nil
 }
@@ -132,7 +144,9 @@ func (b *LogBucket) build(ctx *pulumi.Context, name string, args *LogBucketArgs)
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
 		Bucket:       pulumi.String(args.BucketName),
 		ForceDestroy: pulumi.Bool(args.ForceDestroy),
-		Tags:         nameTags(args.NameTag, kv...),
+		// Object Lock can only be turned on when the bucket is created.
+		ObjectLockEnabled: pulumi.Bool(args.ObjectLock.Enabled()),
+		Tags:              nameTags(args.NameTag, kv...),
 	}, parent)
 	if err != nil {
 		return err
@@ -183,7 +197,18 @@ func (b *LogBucket) build(ctx *pulumi.Context, name string, args *LogBucketArgs)
 	if err := b.lifecycle(ctx, name, args, versioning); err != nil {
 		return err
 	}
-	policy, err := iamdoc.New(append([]iamdoc.Statement{iamdoc.TLSOnly(b.ARN, b.ARN+"/*")}, args.Grants...)...).JSON()
+	policyAfter := []pulumi.Resource{pab}
+	statements := append([]iamdoc.Statement{iamdoc.TLSOnly(b.ARN, b.ARN+"/*")}, args.Grants...)
+	if args.ObjectLock.Enabled() {
+		lock, err := b.objectLock(ctx, name, args, versioning, parent)
+		if err != nil {
+			return err
+		}
+		// The policy denies changing the lock, so the lock goes first.
+		policyAfter = append(policyAfter, lock)
+		statements = append(statements, DenyLogTampering(b.ARN, args.BreakGlassRoleARN))
+	}
+	policy, err := iamdoc.New(statements...).JSON()
 	if err != nil {
 		return err
 	}
@@ -192,7 +217,7 @@ func (b *LogBucket) build(ctx *pulumi.Context, name string, args *LogBucketArgs)
 	b.Policy, err = s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
 		Bucket: bucket.ID(),
 		Policy: pulumi.String(policy),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{pab}))
+	}, parent, pulumi.DependsOn(policyAfter))
 	return err
 }
 

@@ -41,28 +41,12 @@ const Namespace = "Peerctl/VpcPeering"
 // metrics arrive in 1-10 minutes, so finer periods would only be noise.
 const MetricPeriod = 300
 
-// FlowLogBucketName is the S3 bucket of a network's S3 flow log: the readable
-// name of the original design (<network>-flow-logs-<env>) plus the account id,
-// because bucket names are global. With network names of at most 20
-// characters and environments of at most 16, it is at most 60 characters.
-func FlowLogBucketName(network, env, accountID string) string {
-	return fmt.Sprintf("%s-flow-logs-%s-%s", network, env, accountID)
-}
-
-// FlowLogGroupName is the CloudWatch Logs group of a network's second flow log.
+// FlowLogGroupName is the CloudWatch Logs group of a network's second flow
+// log. Log groups are regional, so it needs no region code. (The names AWS
+// scopes globally, buckets, roles and dashboards, are spelled in package
+// names.)
 func FlowLogGroupName(network, env string) string {
 	return fmt.Sprintf("/peerctl/%s/vpc-flow-logs/%s", env, network)
-}
-
-// DashboardName is the name of the main dashboard.
-func DashboardName(env string) string { return "vpc-peering-dashboard-" + env }
-
-// AccountDashboardName is the dashboard of an account other than the
-// monitoring one. Every other account gets one, with or without cross-account
-// observability: OAM shares metrics, not alarms, so an account's alarm states
-// are shown on a dashboard in that account.
-func AccountDashboardName(network, env string) string {
-	return fmt.Sprintf("vpc-peering-dashboard-%s-%s", network, env)
 }
 
 // ProviderHolder is a component that knows its providers.

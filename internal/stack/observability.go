@@ -7,6 +7,7 @@ import (
 
 	"github.com/peerctl/peerctl/internal/compliance"
 	"github.com/peerctl/peerctl/internal/config"
+	"github.com/peerctl/peerctl/internal/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability"
 )
 
@@ -21,6 +22,9 @@ const (
 	OutputDashboardNames      = "dashboardNames"
 	OutputConfigRuleNames     = "configRuleNames"
 	OutputConfigRecorderNames = "configRecorderNames"
+	// OutputLogArchiveBucketPolicy is the policy the log-archive bucket
+	// needs (JSON), set only with peerctl:logArchive.
+	OutputLogArchiveBucketPolicy = "logArchiveBucketPolicy"
 )
 
 // Keys of the flowLogIds output's inner maps.
@@ -59,8 +63,11 @@ func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) err
 			S3RetentionDays:         o.FlowLogs.S3RetentionDays,
 			CloudWatchRetentionDays: o.FlowLogs.CloudWatchRetentionDays,
 			ForceDestroy:            *o.FlowLogs.ForceDestroy,
-			Versioning:              cfg.IsProd(),
-			KMSKeyARN:               o.FlowLogs.KMSKeyARN,
+			Versioning:              versioned(cfg),
+			KMSKeyARN:               o.FlowLogs.KeyFor(n.Name),
+			ObjectLock:              objectLock(cfg),
+			BreakGlassRole:          o.FlowLogs.BreakGlassRole,
+			ArchiveBucket:           o.LogArchive.Bucket(),
 		}, pulumi.Provider(acct.Provider))
 		if err != nil {
 			return err
@@ -80,7 +87,7 @@ func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) err
 			PeerTrafficBytes: o.Alarms.PeerTrafficBytes,
 			RejectedPackets:  o.Alarms.RejectedPackets,
 			Emails:           o.Alarms.Emails,
-			KMSKeyARN:        o.Alarms.KMSKeyARN,
+			KMSKeyARN:        o.Alarms.KeyFor(n.Name),
 		}, pulumi.Provider(acct.Provider))
 		if err != nil {
 			return err
@@ -113,7 +120,7 @@ func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) err
 			FlowLogS3:         fl.S3FlowLog.ID().ToStringOutput(),
 			FlowLogCloudWatch: fl.CloudWatchFlowLog.ID().ToStringOutput(),
 		}
-		buckets[n.Name] = fl.Bucket.Bucket.Bucket
+		buckets[n.Name] = pulumi.String(fl.BucketName).ToStringOutput()
 		groupsOut[n.Name] = fl.LogGroup.Name
 		alarmNames[n.Name] = pa.AlarmNames()
 		topics[n.Name] = pa.Topic.Arn
@@ -132,7 +139,36 @@ func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) err
 	r.Outputs[OutputDashboardNames] = dashboardNames(groups, dash)
 	r.Outputs[OutputConfigRuleNames] = ruleNames
 	r.Outputs[OutputConfigRecorderNames] = recorders
+	if o.LogArchive.Enabled() {
+		policy, err := archivePolicy(cfg, groups, r)
+		if err != nil {
+			return err
+		}
+		r.Outputs[OutputLogArchiveBucketPolicy] = pulumi.String(policy)
+	}
 	return nil
+}
+
+// versioned: production keeps overwritten and deleted log objects, and
+// Object Lock needs versioning wherever it is on.
+func versioned(cfg *config.Config) bool {
+	return cfg.IsProd() || cfg.Observability.FlowLogs.ObjectLock.Enabled()
+}
+
+func objectLock(cfg *config.Config) observability.ObjectLock {
+	l := cfg.Observability.FlowLogs.ObjectLock
+	return observability.ObjectLock{Mode: l.Mode, Days: l.Days}
+}
+
+// archivePolicy is the log-archive bucket's policy for every account of
+// the stack, in account order.
+func archivePolicy(cfg *config.Config, groups []config.AccountGroup, r *Result) (string, error) {
+	var ids []string
+	for _, g := range groups {
+		ids = append(ids, r.Accounts[g.Name()].ID)
+	}
+	part := iamdoc.Partition(cfg.Region)
+	return compliance.ArchiveBucketPolicy(part, cfg.Region, cfg.Observability.LogArchive.Bucket(), ids).JSON()
 }
 
 // dashboardNames maps every network to the dashboard in its own account:
@@ -198,9 +234,12 @@ func newCompliance(ctx *pulumi.Context, cfg *config.Config, r *Result, g config.
 		CreateRecorder: *o.Compliance.CreateRecorder,
 		PeeringDNSRule: *o.Compliance.PeeringDNSRule,
 		RetentionDays:  o.FlowLogs.S3RetentionDays,
-		Versioning:     cfg.IsProd(),
+		Versioning:     versioned(cfg),
 		ForceDestroy:   *o.FlowLogs.ForceDestroy,
-		KMSKeyARN:      o.FlowLogs.KMSKeyARN,
+		KMSKeyARN:      o.FlowLogs.AccountKey(g),
+		ObjectLock:     objectLock(cfg),
+		BreakGlassRole: o.FlowLogs.BreakGlassRole,
+		ArchiveBucket:  o.LogArchive.Bucket(),
 	}
 	for _, n := range g.Networks {
 		args.VpcIDs = append(args.VpcIDs, r.Networks[n.Name].Vpc.ID().ToStringOutput())

@@ -65,7 +65,7 @@ func TestObservabilityOutputs(t *testing.T) {
 					t.Errorf("configRecorderNames[%s] = %v", n, got)
 				}
 			}
-			if o[stack.OutputDashboardName] != observability.DashboardName(s) {
+			if o[stack.OutputDashboardName] != "vpc-peering-dashboard-"+s+"-use1" {
 				t.Errorf("dashboardName = %v", o[stack.OutputDashboardName])
 			}
 		})

@@ -670,11 +670,11 @@ func TestMain(m *testing.M) {
 func TestDashboardNamesOutput(t *testing.T) {
 	d := buildFile(t, "Pulumi.dev.yaml", "dev", nil)
 	got := obj(d.Outputs["dashboardNames"])
-	if got["trading"] != "vpc-peering-dashboard-dev" || got["analytics"] != "vpc-peering-dashboard-analytics-dev" {
+	if got["trading"] != "vpc-peering-dashboard-dev-use1" || got["analytics"] != "vpc-peering-dashboard-analytics-dev-use1" {
 		t.Errorf("dashboardNames = %v", got)
 	}
 	one := buildYAML(t, "config: {}")
-	if got := obj(one.Outputs["dashboardNames"]); got["trading"] != "vpc-peering-dashboard-dev" || got["analytics"] != "vpc-peering-dashboard-dev" {
+	if got := obj(one.Outputs["dashboardNames"]); got["trading"] != "vpc-peering-dashboard-dev-use1" || got["analytics"] != "vpc-peering-dashboard-dev-use1" {
 		t.Errorf("one account, one dashboard: dashboardNames = %v", got)
 	}
 }
