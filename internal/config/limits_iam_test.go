@@ -48,16 +48,16 @@ func TestLongestNamesFitIAMAndS3(t *testing.T) {
 		switch r.Type {
 		case "aws:iam/role:Role":
 			roles++
-			if name := r.String("name"); name == "" || len(name) > iamRoleNameLimit {
+			if name, _ := r.Inputs["name"].(string); name == "" || len(name) > iamRoleNameLimit {
 				t.Errorf("role %s is named %q (%d characters), IAM allows %d", r.Name, name, len(name), iamRoleNameLimit)
 			}
 		case "aws:iam/rolePolicy:RolePolicy":
-			if name := r.String("name"); len(name) > iamPolicyLimit {
+			if name, _ := r.Inputs["name"].(string); len(name) > iamPolicyLimit {
 				t.Errorf("role policy %s is named %q (%d characters), IAM allows %d", r.Name, name, len(name), iamPolicyLimit)
 			}
 		case "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket":
 			buckets++
-			if name := r.String("bucket"); name == "" || len(name) > s3BucketLimit {
+			if name, _ := r.Inputs["bucket"].(string); name == "" || len(name) > s3BucketLimit {
 				t.Errorf("bucket %s is named %q (%d characters), S3 allows %d", r.Name, name, len(name), s3BucketLimit)
 			}
 		}
