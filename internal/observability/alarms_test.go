@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/peerctl/peerctl/internal/flowfilter"
 	"github.com/peerctl/peerctl/internal/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability"
 	"github.com/peerctl/peerctl/internal/plan"
@@ -180,8 +179,8 @@ func TestMetricFilters(t *testing.T) {
 					}
 					term := strings.SplitN(pattern[i+len(w.field)+4:], `"`, 2)[0]
 					got = append(got, term)
-					if pattern != flowfilter.Pattern(directionOf(w.field), term, w.action) {
-						t.Errorf("%s pattern = %s", f.Name, pattern)
+					if want := fmt.Sprintf(patternOn[w.field], term, w.action); pattern != want {
+						t.Errorf("%s pattern = %s, want %s", f.Name, pattern, want)
 					}
 				}
 				slices.Sort(got)
@@ -202,11 +201,19 @@ func terms(n int, f func(int) string) []string {
 	return out
 }
 
-func directionOf(field string) flowfilter.Direction {
-	if field == "dstaddr" {
-		return flowfilter.ToPeer
-	}
-	return flowfilter.FromPeer
+// patternOn is the filter pattern that tests one address field (the term
+// goes in the first %s) and the action (the second), written by hand from
+// the default flow log record format, version 2, whose fields are, in order:
+// version account-id interface-id srcaddr dstaddr srcport dstport protocol
+// packets bytes start end action log-status (Amazon VPC User Guide, "Flow
+// log records", Default format). A space-delimited CloudWatch Logs pattern
+// names every field in brackets, in order, and a field is compared with
+// = "value" (CloudWatch Logs User Guide, "Filter pattern syntax",
+// space-delimited log events); the names use _ for -, which the pattern
+// syntax reads as an operator.
+var patternOn = map[string]string{
+	"srcaddr": `[version, account_id, interface_id, srcaddr = "%s", dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action = "%s", log_status]`,
+	"dstaddr": `[version, account_id, interface_id, srcaddr, dstaddr = "%s", srcport, dstport, protocol, packets, bytes, start, end, action = "%s", log_status]`,
 }
 
 func TestAlarms(t *testing.T) {
