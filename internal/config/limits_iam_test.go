@@ -51,7 +51,8 @@ func TestLongestNamesFitIAMAndS3(t *testing.T) {
 	// Buckets, roles and dashboards are named globally (dashboards per
 	// account, not per region): each name carries the region code, so the
 	// same environment can run in a second region.
-	regional := func(r plan.Resource, name string) {
+	regional := func(r plan.Resource, value any) {
+		name, _ := value.(string)
 		if !strings.Contains(name, "-"+longestCode) {
 			t.Errorf("%s %s is named %q, without the region code %s", r.Type, r.Name, name, longestCode)
 		}
@@ -60,21 +61,21 @@ func TestLongestNamesFitIAMAndS3(t *testing.T) {
 		switch r.Type {
 		case "aws:cloudwatch/dashboard:Dashboard":
 			dashboards++
-			regional(r, r.String("dashboardName"))
+			regional(r, r.Inputs["dashboardName"])
 		case "aws:iam/role:Role":
 			roles++
-			regional(r, r.String("name"))
-			if name := r.String("name"); name == "" || len(name) > iamRoleNameLimit {
+			regional(r, r.Inputs["name"])
+			if name, _ := r.Inputs["name"].(string); name == "" || len(name) > iamRoleNameLimit {
 				t.Errorf("role %s is named %q (%d characters), IAM allows %d", r.Name, name, len(name), iamRoleNameLimit)
 			}
 		case "aws:iam/rolePolicy:RolePolicy":
-			if name := r.String("name"); len(name) > iamPolicyLimit {
+			if name, _ := r.Inputs["name"].(string); len(name) > iamPolicyLimit {
 				t.Errorf("role policy %s is named %q (%d characters), IAM allows %d", r.Name, name, len(name), iamPolicyLimit)
 			}
 		case "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket":
 			buckets++
-			regional(r, r.String("bucket"))
-			if name := r.String("bucket"); name == "" || len(name) > s3BucketLimit {
+			regional(r, r.Inputs["bucket"])
+			if name, _ := r.Inputs["bucket"].(string); name == "" || len(name) > s3BucketLimit {
 				t.Errorf("bucket %s is named %q (%d characters), S3 allows %d", r.Name, name, len(name), s3BucketLimit)
 			}
 		}

@@ -168,13 +168,3 @@ func Pattern(d Direction, term, action string) string {
 // quote quotes a term as CloudWatch expects; terms here never contain quotes
 // or backslashes.
 func quote(term string) string { return `"` + term + `"` }
-
-// Matches reports whether value matches term with CloudWatch's wildcard
-// semantics (a trailing * matches any suffix; otherwise the whole string must
-// be equal). It documents, and lets tests check, what the patterns select.
-func Matches(term, value string) bool {
-	if prefix, ok := strings.CutSuffix(term, "*"); ok {
-		return strings.HasPrefix(value, prefix)
-	}
-	return term == value
-}

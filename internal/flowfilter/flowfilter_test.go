@@ -78,7 +78,7 @@ func TestAddressTermsMatchExactlyTheCIDR(t *testing.T) {
 			if !addr.IsValid() {
 				continue
 			}
-			matched := slices.ContainsFunc(terms, func(term string) bool { return Matches(term, addr.String()) })
+			matched := slices.ContainsFunc(terms, func(term string) bool { return matches(term, addr.String()) })
 			if matched != cidr.Contains(addr) {
 				t.Fatalf("%s: terms %v match %s = %v, but Contains = %v", cidr, terms, addr, matched, cidr.Contains(addr))
 			}
@@ -106,8 +106,8 @@ func TestMatchesKeepsNeighboursOut(t *testing.T) {
 		{"10.1.*", "-", false},
 	}
 	for _, tt := range tests {
-		if got := Matches(tt.term, tt.value); got != tt.want {
-			t.Errorf("Matches(%q, %q) = %v, want %v", tt.term, tt.value, got, tt.want)
+		if got := matches(tt.term, tt.value); got != tt.want {
+			t.Errorf("matches(%q, %q) = %v, want %v", tt.term, tt.value, got, tt.want)
 		}
 	}
 }
@@ -175,4 +175,15 @@ func TestTermKey(t *testing.T) {
 			t.Errorf("TermKey(%q) = %q, want %q", term, got, want)
 		}
 	}
+}
+
+// matches reports whether value matches term with CloudWatch's wildcard
+// semantics (a trailing * matches any suffix; otherwise the whole string must
+// be equal). Tests use it to check what the patterns select; production
+// code only writes patterns.
+func matches(term, value string) bool {
+	if prefix, ok := strings.CutSuffix(term, "*"); ok {
+		return strings.HasPrefix(value, prefix)
+	}
+	return term == value
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/peerctl/peerctl/internal/flowfilter"
 	"github.com/peerctl/peerctl/internal/iamdoc"
 	"github.com/peerctl/peerctl/internal/observability"
 	"github.com/peerctl/peerctl/internal/plan"
@@ -57,8 +56,8 @@ func accountID(p *obstest.Plan, network string) string {
 func watched(p *obstest.Plan, a plan.Resource) [][2]any {
 	own := accountID(p, a.Account)
 	var out [][2]any
-	if ns := a.String("namespace"); ns != "" || a.String("metricName") != "" {
-		out = append(out, [2]any{own, metricKey{ns, a.String("metricName"), dims(a.Inputs["dimensions"])}})
+	if ns := obstest.Str(a.Inputs["namespace"]); ns != "" || obstest.Str(a.Inputs["metricName"]) != "" {
+		out = append(out, [2]any{own, metricKey{ns, obstest.Str(a.Inputs["metricName"]), dims(a.Inputs["dimensions"])}})
 	}
 	for _, q := range obstest.List(a.Inputs["metricQueries"]) {
 		qm := obstest.Obj(q)
@@ -165,14 +164,14 @@ func TestMetricFilters(t *testing.T) {
 					if mt["namespace"] != "Peerctl/VpcPeering" || mt["value"] != w.value || mt["unit"] != w.unit || mt["dimensions"] != nil {
 						t.Errorf("%s transformation = %v", f.Name, mt)
 					}
-					if f.String("logGroupName") != group.String("name") || f.Parent != comp.URN || !obstest.DependsOn(f, group.URN) {
+					if obstest.Str(f.Inputs["logGroupName"]) != obstest.Str(group.Inputs["name"]) || f.Parent != comp.URN || !obstest.DependsOn(f, group.URN) {
 						t.Errorf("%s: log group %v parent %s", f.Name, f.Inputs["logGroupName"], f.Parent)
 					}
-					if !strings.HasSuffix(f.String("name"), "-dev") {
+					if !strings.HasSuffix(obstest.Str(f.Inputs["name"]), "-dev") {
 						t.Errorf("%s physical name %v lacks the environment", f.Name, f.Inputs["name"])
 					}
 					// The pattern selects the address field by the term and the action.
-					pattern := f.String("pattern")
+					pattern := obstest.Str(f.Inputs["pattern"])
 					i := strings.Index(pattern, w.field+" = \"")
 					if i < 0 || !strings.Contains(pattern, `action = "`+w.action+`"`) {
 						t.Errorf("%s pattern %s does not test %s and action %s", f.Name, pattern, w.field, w.action)
@@ -180,8 +179,8 @@ func TestMetricFilters(t *testing.T) {
 					}
 					term := strings.SplitN(pattern[i+len(w.field)+4:], `"`, 2)[0]
 					got = append(got, term)
-					if pattern != flowfilter.Pattern(directionOf(w.field), term, w.action) {
-						t.Errorf("%s pattern = %s", f.Name, pattern)
+					if want := fmt.Sprintf(patternOn[w.field], term, w.action); pattern != want {
+						t.Errorf("%s pattern = %s, want %s", f.Name, pattern, want)
 					}
 				}
 				slices.Sort(got)
@@ -202,11 +201,19 @@ func terms(n int, f func(int) string) []string {
 	return out
 }
 
-func directionOf(field string) flowfilter.Direction {
-	if field == "dstaddr" {
-		return flowfilter.ToPeer
-	}
-	return flowfilter.FromPeer
+// patternOn is the filter pattern that tests one address field (the term
+// goes in the first %s) and the action (the second), written by hand from
+// the default flow log record format, version 2, whose fields are, in order:
+// version account-id interface-id srcaddr dstaddr srcport dstport protocol
+// packets bytes start end action log-status (Amazon VPC User Guide, "Flow
+// log records", Default format). A space-delimited CloudWatch Logs pattern
+// names every field in brackets, in order, and a field is compared with
+// = "value" (CloudWatch Logs User Guide, "Filter pattern syntax",
+// space-delimited log events); the names use _ for -, which the pattern
+// syntax reads as an operator.
+var patternOn = map[string]string{
+	"srcaddr": `[version, account_id, interface_id, srcaddr = "%s", dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action = "%s", log_status]`,
+	"dstaddr": `[version, account_id, interface_id, srcaddr, dstaddr = "%s", srcport, dstport, protocol, packets, bytes, start, end, action = "%s", log_status]`,
 }
 
 func TestAlarms(t *testing.T) {
@@ -236,21 +243,21 @@ func TestAlarms(t *testing.T) {
 				for _, w := range want {
 					a := p.Must(t, obstest.AlarmType, n+"-peer-alarms-"+w.key)
 					switch {
-					case a.String("name") != fmt.Sprintf("%s-%s-dev", n, w.key):
+					case obstest.Str(a.Inputs["name"]) != fmt.Sprintf("%s-%s-dev", n, w.key):
 						t.Errorf("%s name = %v", a.Name, a.Inputs["name"])
-					case a.String("namespace") != "Peerctl/VpcPeering" || a.String("metricName") != w.metric:
+					case obstest.Str(a.Inputs["namespace"]) != "Peerctl/VpcPeering" || obstest.Str(a.Inputs["metricName"]) != w.metric:
 						t.Errorf("%s watches %v %v", a.Name, a.Inputs["namespace"], a.Inputs["metricName"])
-					case a.String("statistic") != "Sum" || obstest.Num(a.Inputs["period"]) != 300:
+					case obstest.Str(a.Inputs["statistic"]) != "Sum" || obstest.Num(a.Inputs["period"]) != 300:
 						t.Errorf("%s: %v over %v s, want Sum over 300", a.Name, a.Inputs["statistic"], a.Inputs["period"])
-					case obstest.Num(a.Inputs["threshold"]) != w.threshold || a.String("comparisonOperator") != "GreaterThanThreshold":
+					case obstest.Num(a.Inputs["threshold"]) != w.threshold || obstest.Str(a.Inputs["comparisonOperator"]) != "GreaterThanThreshold":
 						t.Errorf("%s: %v %v, want > %v", a.Name, a.Inputs["comparisonOperator"], a.Inputs["threshold"], w.threshold)
 					case obstest.Num(a.Inputs["evaluationPeriods"]) != 3 || obstest.Num(a.Inputs["datapointsToAlarm"]) != 1:
 						t.Errorf("%s: %v of %v periods", a.Name, a.Inputs["datapointsToAlarm"], a.Inputs["evaluationPeriods"])
-					case a.String("treatMissingData") != "notBreaching":
+					case obstest.Str(a.Inputs["treatMissingData"]) != "notBreaching":
 						t.Errorf("%s treatMissingData = %v", a.Name, a.Inputs["treatMissingData"])
 					case !slices.Equal(obstest.Strs(a.Inputs["alarmActions"]), []string{topicARN}) || !slices.Equal(obstest.Strs(a.Inputs["okActions"]), []string{topicARN}):
 						t.Errorf("%s actions = %v / %v, want the topic %s", a.Name, a.Inputs["alarmActions"], a.Inputs["okActions"], topicARN)
-					case a.String("alarmDescription") == "" || obstest.Tags(a)["Name"] != a.String("name"):
+					case obstest.Str(a.Inputs["alarmDescription"]) == "" || obstest.Tags(a)["Name"] != obstest.Str(a.Inputs["name"]):
 						t.Errorf("%s description %v tags %v", a.Name, a.Inputs["alarmDescription"], a.Inputs["tags"])
 					case !obstest.DependsOn(a, topic.URN) || a.Provider != p.Provider(n):
 						t.Errorf("%s provider %s depends on %v", a.Name, a.Provider, a.DependsOn)
@@ -299,7 +306,7 @@ func TestAlarmTopic(t *testing.T) {
 						t.Errorf("key %s: rotation %v provider %s", k.Name, k.Inputs["enableKeyRotation"], k.Provider)
 					}
 					alias := p.Must(t, obstest.AliasType, n+"-peer-alarms-key-alias")
-					if alias.String("targetKeyId") != k.ID || alias.String("name") != "alias/"+n+"-peering-alarms-dev" {
+					if obstest.Str(alias.Inputs["targetKeyId"]) != k.ID || obstest.Str(alias.Inputs["name"]) != "alias/"+n+"-peering-alarms-dev" {
 						t.Errorf("alias = %v", alias.Inputs)
 					}
 					kp := policyOf(t, p, k).Statement
@@ -310,16 +317,16 @@ func TestAlarmTopic(t *testing.T) {
 						t.Errorf("key policy does not let CloudWatch use the key: %+v", cw)
 					}
 				}
-				if topic.String("kmsMasterKeyId") != wantKey || topic.String("kmsMasterKeyId") == "alias/aws/sns" {
+				if obstest.Str(topic.Inputs["kmsMasterKeyId"]) != wantKey || obstest.Str(topic.Inputs["kmsMasterKeyId"]) == "alias/aws/sns" {
 					t.Errorf("topic key = %v, want %s", topic.Inputs["kmsMasterKeyId"], wantKey)
 				}
-				if topic.String("name") != n+"-peering-alarms-dev" {
+				if obstest.Str(topic.Inputs["name"]) != n+"-peering-alarms-dev" {
 					t.Errorf("topic name = %v", topic.Inputs["name"])
 				}
 				tp := p.Must(t, obstest.TopicPolicyType, n+"-peer-alarms-topic-policy")
 				arn := fmt.Sprintf("arn:aws:sns:us-east-1:%s:%s-peering-alarms-dev", acct, n)
 				doc := policyOf(t, p, tp)
-				if tp.String("arn") != arn {
+				if obstest.Str(tp.Inputs["arn"]) != arn {
 					t.Errorf("topic policy on %v", tp.Inputs["arn"])
 				}
 				for _, s := range doc.Statement {
@@ -334,10 +341,10 @@ func TestAlarmTopic(t *testing.T) {
 				}
 				var emails []string
 				for _, s := range p.In(obstest.SubscriptionType, n) {
-					if s.String("protocol") != "email" || s.String("topic") != arn {
+					if obstest.Str(s.Inputs["protocol"]) != "email" || obstest.Str(s.Inputs["topic"]) != arn {
 						t.Errorf("subscription %s = %v", s.Name, s.Inputs)
 					}
-					emails = append(emails, s.String("endpoint"))
+					emails = append(emails, obstest.Str(s.Inputs["endpoint"]))
 				}
 				slices.Sort(emails)
 				if !slices.Equal(emails, tt.emails) {

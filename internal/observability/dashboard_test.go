@@ -106,14 +106,14 @@ func TestCrossAccountDashboard(t *testing.T) {
 				t.Errorf("dashboard component: account %q mode %v", comp.Account, comp.Inputs["mode"])
 			}
 			sink := p.Must(t, obstest.SinkType, tt.mon+"-peering-dashboard-oam-sink")
-			if sink.Provider != p.Provider(tt.mon) || sink.String("name") != "vpc-peering-dev" || sink.Parent != comp.URN ||
+			if sink.Provider != p.Provider(tt.mon) || obstest.Str(sink.Inputs["name"]) != "vpc-peering-dev" || sink.Parent != comp.URN ||
 				obstest.Tags(sink)["CostCenter"] != "shared" {
 				t.Errorf("sink %v on %s", sink.Inputs, sink.Provider)
 			}
 			sinkARN := fmt.Sprintf("arn:aws:oam:us-east-1:%s:sink/vpc-peering-dev", monAcct)
 			sp := p.Must(t, obstest.SinkPolicyType, tt.mon+"-peering-dashboard-oam-sink-policy")
 			doc := policyOf(t, p, sp)
-			if sp.String("sinkIdentifier") != sinkARN || sp.Provider != p.Provider(tt.mon) || len(doc.Statement) != 1 {
+			if obstest.Str(sp.Inputs["sinkIdentifier"]) != sinkARN || sp.Provider != p.Provider(tt.mon) || len(doc.Statement) != 1 {
 				t.Fatalf("sink policy %v on %s", sp.Inputs, sp.Provider)
 			}
 			s := doc.Statement[0]
@@ -123,7 +123,7 @@ func TestCrossAccountDashboard(t *testing.T) {
 				t.Errorf("sink policy statement = %+v", s)
 			}
 			link := p.Must(t, obstest.LinkType, tt.source+"-peering-dashboard-oam-link")
-			if link.Provider != p.Provider(tt.source) || link.String("sinkIdentifier") != sinkARN ||
+			if link.Provider != p.Provider(tt.source) || obstest.Str(link.Inputs["sinkIdentifier"]) != sinkARN ||
 				!slices.Equal(obstest.Strs(link.Inputs["resourceTypes"]), []string{"AWS::CloudWatch::Metric"}) ||
 				!obstest.DependsOn(link, sp.URN) {
 				t.Errorf("link %v on %s (depends on %v)", link.Inputs, link.Provider, link.DependsOn)
@@ -142,7 +142,7 @@ func TestCrossAccountDashboard(t *testing.T) {
 			}
 
 			dash := p.Must(t, obstest.DashboardType, tt.mon+"-peering-dashboard-dashboard")
-			if dash.String("dashboardName") != "vpc-peering-dashboard-dev-use1" || dash.Provider != p.Provider(tt.mon) {
+			if obstest.Str(dash.Inputs["dashboardName"]) != "vpc-peering-dashboard-dev-use1" || dash.Provider != p.Provider(tt.mon) {
 				t.Errorf("dashboard %v on %s", dash.Inputs["dashboardName"], dash.Provider)
 			}
 			metrics, alarms := dashboardContents(t, dash)
@@ -154,7 +154,7 @@ func TestCrossAccountDashboard(t *testing.T) {
 				t.Errorf("dashboard alarms = %v\nwant only the monitoring account's %v", alarms, want)
 			}
 			other := p.Must(t, obstest.DashboardType, tt.source+"-peering-dashboard-dashboard")
-			if other.String("dashboardName") != "vpc-peering-dashboard-"+tt.source+"-dev-use1" || other.Provider != p.Provider(tt.source) {
+			if obstest.Str(other.Inputs["dashboardName"]) != "vpc-peering-dashboard-"+tt.source+"-dev-use1" || other.Provider != p.Provider(tt.source) {
 				t.Errorf("the source account's dashboard %v is on %s", other.Inputs["dashboardName"], other.Provider)
 			}
 			if _, alarms := dashboardContents(t, other); !slices.Equal(alarms, sorted(alarmARNs(srcAcct, tt.source, tt.mon, "dev"))) {
@@ -188,7 +188,7 @@ func TestPerAccountDashboards(t *testing.T) {
 	}
 	for _, tt := range tests {
 		d := p.Must(t, obstest.DashboardType, tt.network+"-peering-dashboard-dashboard")
-		if d.String("dashboardName") != tt.name || d.Provider != p.Provider(tt.network) {
+		if obstest.Str(d.Inputs["dashboardName"]) != tt.name || d.Provider != p.Provider(tt.network) {
 			t.Errorf("dashboard %v on %s, want %s on %s's provider", d.Inputs["dashboardName"], d.Provider, tt.name, tt.network)
 		}
 		metrics, alarms := dashboardContents(t, d)

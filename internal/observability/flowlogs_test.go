@@ -44,7 +44,7 @@ func TestFlowLogToS3(t *testing.T) {
 				}
 				name := fmt.Sprintf("%s-flows-%s-use1-%s", n, tt.env, accountOf[n])
 				bucket := p.Must(t, obstest.BucketType, n+"-flow-logs-bucket")
-				if bucket.String("bucket") != name || bucket.Inputs["forceDestroy"] != tt.forceDestroy {
+				if obstest.Str(bucket.Inputs["bucket"]) != name || bucket.Inputs["forceDestroy"] != tt.forceDestroy {
 					t.Errorf("bucket %v forceDestroy %v, want %s %v", bucket.Inputs["bucket"], bucket.Inputs["forceDestroy"], name, tt.forceDestroy)
 				}
 				if got := obstest.Tags(bucket)["Name"]; got != fmt.Sprintf("%s-flow-logs-%s", n, tt.env) {
@@ -101,9 +101,9 @@ func TestFlowLogToS3(t *testing.T) {
 				vpc := p.Must(t, obstest.VpcType, n+"-vpc")
 				opts := obstest.Obj(fl.Inputs["destinationOptions"])
 				switch {
-				case fl.String("vpcId") != vpc.ID || fl.String("trafficType") != "ALL":
+				case obstest.Str(fl.Inputs["vpcId"]) != vpc.ID || obstest.Str(fl.Inputs["trafficType"]) != "ALL":
 					t.Errorf("flow log vpc %v traffic %v", fl.Inputs["vpcId"], fl.Inputs["trafficType"])
-				case fl.String("logDestinationType") != "s3" || fl.String("logDestination") != "arn:aws:s3:::"+name:
+				case obstest.Str(fl.Inputs["logDestinationType"]) != "s3" || obstest.Str(fl.Inputs["logDestination"]) != "arn:aws:s3:::"+name:
 					t.Errorf("flow log destination %v %v", fl.Inputs["logDestinationType"], fl.Inputs["logDestination"])
 				case opts["fileFormat"] != "parquet" || opts["hiveCompatiblePartitions"] != true || opts["perHourPartition"] != true:
 					t.Errorf("destination options = %v", opts)
@@ -111,7 +111,7 @@ func TestFlowLogToS3(t *testing.T) {
 					t.Errorf("maxAggregationInterval = %v", fl.Inputs["maxAggregationInterval"])
 				case fl.Inputs["iamRoleArn"] != nil || fl.Inputs["deliverLogsPermissionArn"] != nil || fl.Inputs["deliverCrossAccountRole"] != nil:
 					t.Errorf("an S3 flow log must not use a role: %v", fl.Inputs)
-				case fl.String("logFormat") != flowfilter.LogFormat(flowfilter.S3Fields):
+				case obstest.Str(fl.Inputs["logFormat"]) != flowfilter.LogFormat(flowfilter.S3Fields):
 					t.Errorf("S3 log format = %v", fl.Inputs["logFormat"])
 				}
 				policy := p.Must(t, obstest.BucketPolicyType, n+"-flow-logs-bucket-policy")
@@ -148,7 +148,7 @@ func checkBucketHardening(t *testing.T, p *obstest.Plan, name string, bucket pla
 	}
 	policy := p.Must(t, obstest.BucketPolicyType, name+"-policy")
 	for _, r := range []plan.Resource{pab, own, enc, policy} {
-		if r.String("bucket") != bucket.ID || r.Parent != bucket.Parent || r.Provider != bucket.Provider {
+		if obstest.Str(r.Inputs["bucket"]) != bucket.ID || r.Parent != bucket.Parent || r.Provider != bucket.Provider {
 			t.Errorf("%s: bucket %v parent %s, want %s under %s", r.Name, r.Inputs["bucket"], r.Parent, bucket.ID, bucket.Parent)
 		}
 	}
@@ -157,7 +157,7 @@ func checkBucketHardening(t *testing.T, p *obstest.Plan, name string, bucket pla
 	}
 	doc := policyOf(t, p, policy)
 	deny := doc.Statement[0]
-	arn := "arn:aws:s3:::" + bucket.String("bucket")
+	arn := "arn:aws:s3:::" + obstest.Str(bucket.Inputs["bucket"])
 	if deny.Effect != "Deny" || !deny.Principal.Anyone || !slices.Equal(deny.Action, []string{"s3:*"}) ||
 		!slices.Equal(deny.Resource, []string{arn, arn + "/*"}) ||
 		!slices.Equal(deny.ConditionValues("Bool", "aws:SecureTransport"), []string{"false"}) {
@@ -215,15 +215,15 @@ func TestFlowLogToCloudWatch(t *testing.T) {
 			for _, n := range networks {
 				acct := accountOf[n]
 				group := p.Must(t, obstest.LogGroupType, n+"-flow-logs-group")
-				if group.String("name") != "/peerctl/dev/vpc-flow-logs/"+n || obstest.Num(group.Inputs["retentionInDays"]) != tt.retention ||
-					group.String("logGroupClass") != "STANDARD" {
+				if obstest.Str(group.Inputs["name"]) != "/peerctl/dev/vpc-flow-logs/"+n || obstest.Num(group.Inputs["retentionInDays"]) != tt.retention ||
+					obstest.Str(group.Inputs["logGroupClass"]) != "STANDARD" {
 					t.Errorf("log group = %v", group.Inputs)
 				}
 				groupARN := fmt.Sprintf("arn:aws:logs:us-east-1:%s:log-group:/peerctl/dev/vpc-flow-logs/%s", acct, n)
 
 				role := p.Must(t, obstest.RoleType, n+"-flow-logs-role")
-				if want := n + "-vpc-flow-logs-dev-use1"; role.String("name") != want {
-					t.Errorf("role name = %q, want %q (region code in the global name)", role.String("name"), want)
+				if want := n + "-vpc-flow-logs-dev-use1"; obstest.Str(role.Inputs["name"]) != want {
+					t.Errorf("role name = %q, want %q (region code in the global name)", obstest.Str(role.Inputs["name"]), want)
 				}
 				trust := policyOf(t, p, role, "assumeRolePolicy").Statement
 				if len(trust) != 1 || !slices.Equal(trust[0].Principal.Service, []string{"vpc-flow-logs.amazonaws.com"}) ||
@@ -233,7 +233,7 @@ func TestFlowLogToCloudWatch(t *testing.T) {
 				}
 				rp := p.Must(t, obstest.RolePolicyType, n+"-flow-logs-role-policy")
 				perms := policyOf(t, p, rp).Statement
-				if rp.String("role") != role.ID || len(perms) != 2 ||
+				if obstest.Str(rp.Inputs["role"]) != role.ID || len(perms) != 2 ||
 					!slices.Equal(perms[0].Action, []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}) ||
 					!slices.Equal(perms[0].Resource, []string{groupARN, groupARN + ":*"}) ||
 					!slices.Equal(perms[1].Action, []string{"logs:DescribeLogGroups"}) ||
@@ -243,13 +243,13 @@ func TestFlowLogToCloudWatch(t *testing.T) {
 
 				fl := p.Must(t, obstest.FlowLogType, n+"-flow-logs-cloudwatch")
 				switch {
-				case fl.String("logDestinationType") != "cloud-watch-logs" || fl.String("logDestination") != groupARN:
+				case obstest.Str(fl.Inputs["logDestinationType"]) != "cloud-watch-logs" || obstest.Str(fl.Inputs["logDestination"]) != groupARN:
 					t.Errorf("flow log destination %v %v", fl.Inputs["logDestinationType"], fl.Inputs["logDestination"])
-				case fl.String("iamRoleArn") != fmt.Sprintf("arn:aws:iam::%s:role/%s-vpc-flow-logs-dev-use1", acct, n):
+				case obstest.Str(fl.Inputs["iamRoleArn"]) != fmt.Sprintf("arn:aws:iam::%s:role/%s-vpc-flow-logs-dev-use1", acct, n):
 					t.Errorf("flow log role = %v", fl.Inputs["iamRoleArn"])
-				case fl.String("trafficType") != "ALL" || obstest.Num(fl.Inputs["maxAggregationInterval"]) != tt.interval:
+				case obstest.Str(fl.Inputs["trafficType"]) != "ALL" || obstest.Num(fl.Inputs["maxAggregationInterval"]) != tt.interval:
 					t.Errorf("traffic %v interval %v", fl.Inputs["trafficType"], fl.Inputs["maxAggregationInterval"])
-				case fl.String("logFormat") != "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}":
+				case obstest.Str(fl.Inputs["logFormat"]) != "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}":
 					t.Errorf("CloudWatch log format = %v", fl.Inputs["logFormat"])
 				case !obstest.DependsOn(fl, rp.URN):
 					t.Errorf("the CloudWatch flow log does not wait for its role's policy")

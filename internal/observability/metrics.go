@@ -18,8 +18,6 @@ type PeerMetric struct {
 	Key string
 	// Name is the CloudWatch metric name: "trading-to-analytics-bytes-dev".
 	Name      string
-	Network   string
-	Peer      string
 	Direction flowfilter.Direction
 	// Action is the flow-log action the records must have.
 	Action string
@@ -41,7 +39,7 @@ func PeerMetrics(network, peer, env string) []PeerMetric {
 		key := fmt.Sprintf("%s-%s-%s", d, peer, what)
 		return PeerMetric{
 			Key: key, Name: fmt.Sprintf("%s-%s-%s", network, key, env),
-			Network: network, Peer: peer, Direction: d, Action: action,
+			Direction: d, Action: action,
 			Value: "$" + value, Unit: unit, Label: label,
 		}
 	}

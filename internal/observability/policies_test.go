@@ -126,7 +126,7 @@ func TestResourcesAreParentedProvidedAndNamed(t *testing.T) {
 				if !strings.HasPrefix(r.Name, r.Account+"-") {
 					t.Errorf("%s %s is not named after its account's network %s", r.Type, r.Name, r.Account)
 				}
-				if name := r.String("name"); name != "" && !strings.Contains(name, v.env) {
+				if name := obstest.Str(r.Inputs["name"]); name != "" && !strings.Contains(name, v.env) {
 					t.Errorf("%s %s: physical name %q lacks the environment", r.Type, r.Name, name)
 				}
 				if tags := obstest.Tags(r); tags != nil {

@@ -66,7 +66,8 @@ func TestPlanUsesEveryAZIDOfTheRegion(t *testing.T) {
 	got := map[string][]string{}
 	for _, r := range doc.Resources {
 		if r.Type == "aws:ec2/subnet:Subnet" {
-			got[r.Account] = append(got[r.Account], r.String("availabilityZoneId"))
+			az, _ := r.Inputs["availabilityZoneId"].(string)
+			got[r.Account] = append(got[r.Account], az)
 		}
 	}
 	want := []string{"usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/plan"
+	"github.com/peerctl/peerctl/internal/testing/obstest"
 )
 
 func loadDev(t testing.TB) *config.Config { return loadStack(t, "../../Pulumi.dev.yaml") }
@@ -100,16 +101,16 @@ func TestIDsAreReferences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vpc, _ := doc.Named("aws:ec2/vpc:Vpc", "trading-vpc")
+	vpc, _ := obstest.Named(doc, "aws:ec2/vpc:Vpc", "trading-vpc")
 	if !strings.HasPrefix(vpc.ID, "vpc-") || len(vpc.ID) != len("vpc-")+17 {
 		t.Errorf("vpc id %q does not look like an AWS id", vpc.ID)
 	}
-	subnet, _ := doc.Named("aws:ec2/subnet:Subnet", "trading-private-use1-az1")
-	if subnet.String("vpcId") != vpc.ID {
-		t.Errorf("subnet vpcId %q does not reference the VPC's id %q", subnet.String("vpcId"), vpc.ID)
+	subnet, _ := obstest.Named(doc, "aws:ec2/subnet:Subnet", "trading-private-use1-az1")
+	if obstest.Str(subnet.Inputs["vpcId"]) != vpc.ID {
+		t.Errorf("subnet vpcId %q does not reference the VPC's id %q", obstest.Str(subnet.Inputs["vpcId"]), vpc.ID)
 	}
-	conn, _ := doc.Named("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "trading-analytics-connection")
-	acc, _ := doc.Named("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter", "trading-analytics-accepter")
+	conn, _ := obstest.Named(doc, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "trading-analytics-connection")
+	acc, _ := obstest.Named(doc, "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter", "trading-analytics-accepter")
 	if acc.ID != conn.ID {
 		t.Errorf("the accepter's id %q must be the connection id %q, as in the provider", acc.ID, conn.ID)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/peerctl/peerctl/internal/compliance"
 	"github.com/peerctl/peerctl/internal/plan"
+	"github.com/peerctl/peerctl/internal/testing/obstest"
 )
 
 const (
@@ -57,7 +58,7 @@ func TestConfigScopeTypesAreMapped(t *testing.T) {
 	d := buildFile(t, "Pulumi.dev.yaml", "dev", nil)
 	for typ, m := range configTypeResources {
 		for _, pt := range append(slices.Clone(m.explicit), m.implicitPerVPC...) {
-			if len(d.OfType(pt)) == 0 {
+			if len(obstest.OfType(d, pt)) == 0 {
 				t.Errorf("configTypeResources maps %s to %s, which the dev plan does not contain", typ, pt)
 			}
 		}
@@ -71,7 +72,7 @@ func TestConfigScopeTypesAreMapped(t *testing.T) {
 func TestImplicitResourcesInConfigScopeAreAdopted(t *testing.T) {
 	for _, f := range []struct{ file, stack string }{{"Pulumi.dev.yaml", "dev"}, {"Pulumi.prod.yaml", "prod"}} {
 		d := buildFile(t, f.file, f.stack, nil)
-		vpcs := d.OfType(vpcType)
+		vpcs := obstest.OfType(d, vpcType)
 		if len(vpcs) == 0 {
 			t.Fatalf("%s: no VPCs planned", f.file)
 		}
@@ -79,7 +80,7 @@ func TestImplicitResourcesInConfigScopeAreAdopted(t *testing.T) {
 			for _, implicit := range configTypeResources[typ].implicitPerVPC {
 				for _, vpc := range vpcs {
 					var adopters []string
-					for _, r := range d.OfType(implicit) {
+					for _, r := range obstest.OfType(d, implicit) {
 						if slices.Contains(r.DependsOn, vpc.URN) {
 							adopters = append(adopters, r.Name)
 							if r.Account != vpc.Account || r.Provider != vpc.Provider {
@@ -120,7 +121,7 @@ func TestScopedResourcesCarryRequiredTags(t *testing.T) {
 		for _, typ := range compliance.RequiredTagsScope {
 			m := configTypeResources[typ]
 			for _, pt := range append(slices.Clone(m.explicit), m.implicitPerVPC...) {
-				for _, r := range d.OfType(pt) {
+				for _, r := range obstest.OfType(d, pt) {
 					checked++
 					own := obj(r.Inputs["tags"])
 					if name, _ := own["Name"].(string); name == "" {
@@ -147,7 +148,7 @@ func TestScopedResourcesCarryRequiredTags(t *testing.T) {
 // providerDefaultTags returns a copy of the provider's default tags.
 func providerDefaultTags(d *plan.Document, providerURN string) map[string]any {
 	out := map[string]any{}
-	for _, p := range d.OfType(providerType) {
+	for _, p := range obstest.OfType(d, providerType) {
 		if p.URN == providerURN {
 			for k, v := range obj(obj(p.Inputs["defaultTags"])["tags"]) {
 				out[k] = v

@@ -71,7 +71,7 @@ func TestProdLogBucketsAreLocked(t *testing.T) {
 				t.Errorf("bucket policy does not wait for the object lock: %v", policy.DependsOn)
 			}
 			deny, ok := statementBySid(parsedPolicy(t, policy, "policy"), "DenyLogDeletionAndLockChanges")
-			arn := "arn:aws:s3:::" + bucket.String("bucket")
+			arn := "arn:aws:s3:::" + obstest.Str(bucket.Inputs["bucket"])
 			wantActions := []string{"s3:BypassGovernanceRetention", "s3:DeleteObject", "s3:DeleteObjectVersion",
 				"s3:PutBucketObjectLockConfiguration", "s3:PutObjectLegalHold", "s3:PutObjectRetention"}
 			switch {
@@ -133,12 +133,12 @@ func TestKMSKeyPerNetworkOnThePlan(t *testing.T) {
 				t.Errorf("%s encryption %v, want SSE-KMS with %s", comp, sse, key)
 			}
 		}
-		if group := p.Must(t, obstest.LogGroupType, n+"-flow-logs-group"); group.String("kmsKeyId") != key {
-			t.Errorf("%s log group kmsKeyId %q, want %s", n, group.String("kmsKeyId"), key)
+		if group := p.Must(t, obstest.LogGroupType, n+"-flow-logs-group"); obstest.Str(group.Inputs["kmsKeyId"]) != key {
+			t.Errorf("%s log group kmsKeyId %q, want %s", n, obstest.Str(group.Inputs["kmsKeyId"]), key)
 		}
 	}
-	if topic := p.Must(t, obstest.TopicType, "trading-peer-alarms-topic"); topic.String("kmsMasterKeyId") != tradingSNS {
-		t.Errorf("trading topic key %q, want %s", topic.String("kmsMasterKeyId"), tradingSNS)
+	if topic := p.Must(t, obstest.TopicType, "trading-peer-alarms-topic"); obstest.Str(topic.Inputs["kmsMasterKeyId"]) != tradingSNS {
+		t.Errorf("trading topic key %q, want %s", obstest.Str(topic.Inputs["kmsMasterKeyId"]), tradingSNS)
 	}
 	// analytics names no alarm key: peerctl creates one in its account.
 	if len(p.In(obstest.KeyType, "analytics")) == 0 || len(p.In(obstest.KeyType, "trading")) != 0 {
@@ -161,12 +161,12 @@ func TestLogArchiveOnThePlan(t *testing.T) {
 	}
 	for _, n := range []string{"trading", "analytics"} {
 		fl := p.Must(t, obstest.FlowLogType, n+"-flow-logs-s3")
-		if fl.String("logDestination") != "arn:aws:s3:::"+archive {
-			t.Errorf("%s flow log destination %q", n, fl.String("logDestination"))
+		if obstest.Str(fl.Inputs["logDestination"]) != "arn:aws:s3:::"+archive {
+			t.Errorf("%s flow log destination %q", n, obstest.Str(fl.Inputs["logDestination"]))
 		}
 		ch := p.Must(t, obstest.ChannelType, n+"-compliance-delivery-channel")
-		if ch.String("s3BucketName") != archive {
-			t.Errorf("%s delivery channel bucket %q", n, ch.String("s3BucketName"))
+		if obstest.Str(ch.Inputs["s3BucketName"]) != archive {
+			t.Errorf("%s delivery channel bucket %q", n, obstest.Str(ch.Inputs["s3BucketName"]))
 		}
 	}
 	raw, ok := p.Outputs["logArchiveBucketPolicy"]

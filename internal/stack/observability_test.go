@@ -30,7 +30,7 @@ func TestObservabilityOutputs(t *testing.T) {
 					ids[stack.FlowLogCloudWatch] != p.Must(t, obstest.FlowLogType, n+"-flow-logs-cloudwatch").ID {
 					t.Errorf("flowLogIds[%s] = %v", n, ids)
 				}
-				if got := obstest.Obj(o[stack.OutputFlowLogBuckets])[n]; got != p.Must(t, obstest.BucketType, n+"-flow-logs-bucket").String("bucket") {
+				if got := obstest.Obj(o[stack.OutputFlowLogBuckets])[n]; got != obstest.Str(p.Must(t, obstest.BucketType, n+"-flow-logs-bucket").Inputs["bucket"]) {
 					t.Errorf("flowLogBuckets[%s] = %v", n, got)
 				}
 				if got := obstest.Obj(o[stack.OutputFlowLogGroups])[n]; got != observability.FlowLogGroupName(n, s) {
@@ -41,7 +41,7 @@ func TestObservabilityOutputs(t *testing.T) {
 				comp := p.Must(t, observability.PeerAlarmsType, n+"-peer-alarms")
 				for _, a := range p.In(obstest.AlarmType, n) {
 					if a.Parent == comp.URN {
-						own = append(own, a.String("name"))
+						own = append(own, obstest.Str(a.Inputs["name"]))
 					}
 				}
 				slices.Sort(own)
@@ -50,12 +50,12 @@ func TestObservabilityOutputs(t *testing.T) {
 					t.Errorf("alarmNames[%s] = %v, want %v", n, got, own)
 				}
 				topic := p.Must(t, obstest.TopicType, n+"-peer-alarms-topic")
-				if want := fmt.Sprintf("arn:aws:sns:us-east-1:%s:%s", accountIDs[n], topic.String("name")); obstest.Obj(o[stack.OutputAlarmTopicARNs])[n] != want {
+				if want := fmt.Sprintf("arn:aws:sns:us-east-1:%s:%s", accountIDs[n], obstest.Str(topic.Inputs["name"])); obstest.Obj(o[stack.OutputAlarmTopicARNs])[n] != want {
 					t.Errorf("alarmTopicArns[%s] = %v, want %s", n, obstest.Obj(o[stack.OutputAlarmTopicARNs])[n], want)
 				}
 				var rules []string
 				for _, r := range p.In(obstest.RuleType, n) {
-					rules = append(rules, r.String("name"))
+					rules = append(rules, obstest.Str(r.Inputs["name"]))
 				}
 				slices.Sort(rules)
 				if got := obstest.Strs(obstest.Obj(o[stack.OutputConfigRuleNames])[n]); !slices.Equal(slices.Sorted(slices.Values(got)), rules) || len(rules) != 6 {

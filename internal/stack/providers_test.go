@@ -8,6 +8,7 @@ import (
 
 	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/plan"
+	"github.com/peerctl/peerctl/internal/testing/obstest"
 )
 
 // planProviders plans networks (a JSON list) and returns each network's
@@ -23,7 +24,7 @@ func planProviders(t *testing.T, networks string) map[string]map[string]any {
 		t.Fatal(err)
 	}
 	out := map[string]map[string]any{}
-	for _, r := range doc.OfType("pulumi:providers:aws") {
+	for _, r := range obstest.OfType(doc, "pulumi:providers:aws") {
 		out[r.Name] = r.Inputs
 	}
 	return out

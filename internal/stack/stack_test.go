@@ -13,6 +13,7 @@ import (
 	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/plan"
 	"github.com/peerctl/peerctl/internal/testing/configtest"
+	"github.com/peerctl/peerctl/internal/testing/obstest"
 )
 
 const (
@@ -70,7 +71,7 @@ func buildRaw(t testing.TB, raw config.Raw, stack string, vars map[string]string
 
 func mustNamed(t *testing.T, d *plan.Document, typ, name string) plan.Resource {
 	t.Helper()
-	r, ok := d.Named(typ, name)
+	r, ok := obstest.Named(d, typ, name)
 	if !ok {
 		t.Fatalf("no %s named %s in the plan", typ, name)
 	}
@@ -90,7 +91,7 @@ func strs(v any) []string {
 func num(v any) int { f, _ := v.(float64); return int(f) }
 
 func providerURN(d *plan.Document, network string) string {
-	for _, r := range d.OfType(providerType) {
+	for _, r := range obstest.OfType(d, providerType) {
 		if r.Name == network {
 			return r.URN
 		}
@@ -101,7 +102,7 @@ func providerURN(d *plan.Document, network string) string {
 // ofNetwork returns the resources of type typ whose account is network.
 func ofNetwork(d *plan.Document, typ, network string) []plan.Resource {
 	var out []plan.Resource
-	for _, r := range d.OfType(typ) {
+	for _, r := range obstest.OfType(d, typ) {
 		if r.Account == network {
 			out = append(out, r)
 		}
@@ -114,7 +115,7 @@ func TestVPCsAndSubnets(t *testing.T) {
 	var azsByNetwork [][]string
 	for _, n := range []struct{ name, cidr string }{{"trading", "10.0.0.0/16"}, {"analytics", "10.1.0.0/16"}} {
 		vpc := mustNamed(t, d, vpcType, n.name+"-vpc")
-		if vpc.String("cidrBlock") != n.cidr || vpc.Inputs["enableDnsSupport"] != true || vpc.Inputs["enableDnsHostnames"] != true {
+		if obstest.Str(vpc.Inputs["cidrBlock"]) != n.cidr || vpc.Inputs["enableDnsSupport"] != true || vpc.Inputs["enableDnsHostnames"] != true {
 			t.Errorf("%s: cidr %v, DNS support %v, hostnames %v", vpc.Name, vpc.Inputs["cidrBlock"], vpc.Inputs["enableDnsSupport"], vpc.Inputs["enableDnsHostnames"])
 		}
 		if got := obj(vpc.Inputs["tags"])["Name"]; got != n.name+"-vpc-dev" {
@@ -126,14 +127,14 @@ func TestVPCsAndSubnets(t *testing.T) {
 		}
 		var azs []string
 		for _, s := range subnets {
-			if s.String("vpcId") != vpc.ID || s.Inputs["mapPublicIpOnLaunch"] != false || s.Inputs["assignIpv6AddressOnCreation"] != false {
+			if obstest.Str(s.Inputs["vpcId"]) != vpc.ID || s.Inputs["mapPublicIpOnLaunch"] != false || s.Inputs["assignIpv6AddressOnCreation"] != false {
 				t.Errorf("%s: vpcId %v, mapPublicIpOnLaunch %v", s.Name, s.Inputs["vpcId"], s.Inputs["mapPublicIpOnLaunch"])
 			}
-			cidr := netip.MustParsePrefix(s.String("cidrBlock"))
+			cidr := netip.MustParsePrefix(obstest.Str(s.Inputs["cidrBlock"]))
 			if !netip.MustParsePrefix(n.cidr).Contains(cidr.Addr()) || cidr.Bits() != 20 {
 				t.Errorf("%s cidr %s is not a /20 of %s", s.Name, cidr, n.cidr)
 			}
-			az := s.String("availabilityZoneId")
+			az := obstest.Str(s.Inputs["availabilityZoneId"])
 			if s.Name != n.name+"-private-"+az || s.Inputs["availabilityZone"] != nil {
 				t.Errorf("subnet %s must be placed and keyed by AZ ID (%s), not AZ name", s.Name, az)
 			}
@@ -150,7 +151,7 @@ func TestVPCsAndSubnets(t *testing.T) {
 			rt := mustNamed(t, d, rtType, n.name+"-rt-"+az)
 			sub := mustNamed(t, d, subnetType, n.name+"-private-"+az)
 			rta := mustNamed(t, d, rtaType, n.name+"-rta-"+az)
-			if rt.String("vpcId") != vpc.ID || rta.String("subnetId") != sub.ID || rta.String("routeTableId") != rt.ID {
+			if obstest.Str(rt.Inputs["vpcId"]) != vpc.ID || obstest.Str(rta.Inputs["subnetId"]) != sub.ID || obstest.Str(rta.Inputs["routeTableId"]) != rt.ID {
 				t.Errorf("%s: route table %s not associated with subnet %s", az, rt.ID, sub.ID)
 			}
 			if rt.Inputs["routes"] != nil || rt.Inputs["route"] != nil {
@@ -180,7 +181,7 @@ func TestDefaultSecurityGroupAndNACLAreClosed(t *testing.T) {
 	for _, n := range []string{"trading", "analytics"} {
 		vpc := mustNamed(t, d, vpcType, n+"-vpc")
 		sg := mustNamed(t, d, defaultSGType, n+"-default-sg")
-		if sg.String("vpcId") != vpc.ID {
+		if obstest.Str(sg.Inputs["vpcId"]) != vpc.ID {
 			t.Errorf("%s manages vpc %v, want %s", sg.Name, sg.Inputs["vpcId"], vpc.ID)
 		}
 		acl := mustNamed(t, d, defaultACL, n+"-default-nacl")
@@ -210,16 +211,16 @@ func TestApplicationSecurityGroup(t *testing.T) {
 		collect := func(typ string) []rule {
 			var out []rule
 			for _, r := range ofNetwork(d, typ, n) {
-				if r.String("securityGroupId") != sg.ID {
+				if obstest.Str(r.Inputs["securityGroupId"]) != sg.ID {
 					t.Errorf("%s attaches to %v, want %s", r.Name, r.Inputs["securityGroupId"], sg.ID)
 				}
-				if r.String("description") == "" {
+				if obstest.Str(r.Inputs["description"]) == "" {
 					t.Errorf("%s has no description", r.Name)
 				}
-				if r.String("ipProtocol") != "tcp" || num(r.Inputs["fromPort"]) != num(r.Inputs["toPort"]) {
+				if obstest.Str(r.Inputs["ipProtocol"]) != "tcp" || num(r.Inputs["fromPort"]) != num(r.Inputs["toPort"]) {
 					t.Errorf("%s is not a single TCP port: %v", r.Name, r.Inputs)
 				}
-				target := r.String("cidrIpv4") + r.String("prefixListId")
+				target := obstest.Str(r.Inputs["cidrIpv4"]) + obstest.Str(r.Inputs["prefixListId"])
 				out = append(out, rule{num(r.Inputs["fromPort"]), target})
 			}
 			return out
@@ -272,7 +273,7 @@ func TestNetworkACL(t *testing.T) {
 	got := strs(nacl.Inputs["subnetIds"])
 	slices.Sort(got)
 	slices.Sort(subnetIDs)
-	if nacl.String("vpcId") != vpc.ID || !slices.Equal(got, subnetIDs) {
+	if obstest.Str(nacl.Inputs["vpcId"]) != vpc.ID || !slices.Equal(got, subnetIDs) {
 		t.Errorf("NACL covers %v, want all private subnets %v", got, subnetIDs)
 	}
 	type entry struct {
@@ -326,7 +327,7 @@ func TestGatewayEndpointsOnEveryRouteTable(t *testing.T) {
 			ep := mustNamed(t, d, endpointType, n+"-"+svc+"-endpoint")
 			got := strs(ep.Inputs["routeTableIds"])
 			slices.Sort(got)
-			if ep.String("serviceName") != "com.amazonaws.us-east-1."+svc || ep.String("vpcEndpointType") != "Gateway" || !slices.Equal(got, rts) {
+			if obstest.Str(ep.Inputs["serviceName"]) != "com.amazonaws.us-east-1."+svc || obstest.Str(ep.Inputs["vpcEndpointType"]) != "Gateway" || !slices.Equal(got, rts) {
 				t.Errorf("%s: service %v, type %v, route tables %v (want %v)", ep.Name, ep.Inputs["serviceName"], ep.Inputs["vpcEndpointType"], got, rts)
 			}
 		}
@@ -369,7 +370,7 @@ func TestGatewayEndpointPerimeter(t *testing.T) {
 		}
 	}
 	open := buildYAML(t, "config:\n  peerctl:endpoints: {restrictToStackAccounts: false}\n")
-	for _, ep := range open.OfType(endpointType) {
+	for _, ep := range obstest.OfType(open, endpointType) {
 		if ep.Inputs["policy"] != nil {
 			t.Errorf("%s has a policy with the perimeter turned off", ep.Name)
 		}
@@ -387,7 +388,7 @@ func TestCrossAccountPeering(t *testing.T) {
 	trading, analytics := providerURN(d, "trading"), providerURN(d, "analytics")
 	conn := mustNamed(t, d, pcxType, "trading-analytics-connection")
 	analyticsVPC := mustNamed(t, d, vpcType, "analytics-vpc")
-	if conn.Provider != trading || conn.String("peerOwnerId") != "222222222222" || conn.String("peerVpcId") != analyticsVPC.ID || conn.String("peerRegion") != "us-east-1" {
+	if conn.Provider != trading || obstest.Str(conn.Inputs["peerOwnerId"]) != "222222222222" || obstest.Str(conn.Inputs["peerVpcId"]) != analyticsVPC.ID || obstest.Str(conn.Inputs["peerRegion"]) != "us-east-1" {
 		t.Errorf("connection: provider %s, peer owner %v, peer vpc %v, region %v", conn.Provider, conn.Inputs["peerOwnerId"], conn.Inputs["peerVpcId"], conn.Inputs["peerRegion"])
 	}
 	for _, inline := range []string{"autoAccept", "requester", "accepter"} {
@@ -400,7 +401,7 @@ func TestCrossAccountPeering(t *testing.T) {
 		t.Errorf("connection tags = %v", tags)
 	}
 	acc := mustNamed(t, d, accepterType, "trading-analytics-accepter")
-	if acc.Provider != analytics || acc.Inputs["autoAccept"] != true || acc.String("vpcPeeringConnectionId") != conn.ID {
+	if acc.Provider != analytics || acc.Inputs["autoAccept"] != true || obstest.Str(acc.Inputs["vpcPeeringConnectionId"]) != conn.ID {
 		t.Errorf("accepter: provider %s, autoAccept %v, connection %v", acc.Provider, acc.Inputs["autoAccept"], acc.Inputs["vpcPeeringConnectionId"])
 	}
 	if obj(acc.Inputs["tags"])["CostCenter"] != "shared" {
@@ -417,7 +418,7 @@ func TestCrossAccountPeering(t *testing.T) {
 		if obj(o.Inputs[side.block])["allowRemoteVpcDnsResolution"] != true || o.Inputs[side.other] != nil {
 			t.Errorf("%s sets %v / %v", o.Name, o.Inputs[side.block], o.Inputs[side.other])
 		}
-		if o.String("vpcPeeringConnectionId") != conn.ID || !slices.Contains(o.DependsOn, acc.URN) {
+		if obstest.Str(o.Inputs["vpcPeeringConnectionId"]) != conn.ID || !slices.Contains(o.DependsOn, acc.URN) {
 			t.Errorf("%s is not keyed on the accepted connection (depends on %v)", o.Name, o.DependsOn)
 		}
 	}
@@ -427,16 +428,16 @@ func TestRoutesToPeerInEveryRouteTable(t *testing.T) {
 	d := buildFile(t, "Pulumi.dev.yaml", "dev", nil)
 	conn := mustNamed(t, d, pcxType, "trading-analytics-connection")
 	acc := mustNamed(t, d, accepterType, "trading-analytics-accepter")
-	routes := d.OfType(routeType)
+	routes := obstest.OfType(d, routeType)
 	for _, side := range []struct{ network, peerCIDR string }{{"trading", "10.1.0.0/16"}, {"analytics", "10.0.0.0/16"}} {
 		for _, rt := range ofNetwork(d, rtType, side.network) {
-			i := slices.IndexFunc(routes, func(r plan.Resource) bool { return r.String("routeTableId") == rt.ID })
+			i := slices.IndexFunc(routes, func(r plan.Resource) bool { return obstest.Str(r.Inputs["routeTableId"]) == rt.ID })
 			if i < 0 {
 				t.Errorf("route table %s has no route to the peer", rt.Name)
 				continue
 			}
 			r := routes[i]
-			if r.String("destinationCidrBlock") != side.peerCIDR || r.String("vpcPeeringConnectionId") != conn.ID ||
+			if obstest.Str(r.Inputs["destinationCidrBlock"]) != side.peerCIDR || obstest.Str(r.Inputs["vpcPeeringConnectionId"]) != conn.ID ||
 				r.Provider != providerURN(d, side.network) || !slices.Contains(r.DependsOn, acc.URN) {
 				t.Errorf("route %s: %v via %v on %s (depends on %v)", r.Name, r.Inputs["destinationCidrBlock"], r.Inputs["vpcPeeringConnectionId"], r.Provider, r.DependsOn)
 			}
@@ -453,22 +454,22 @@ func TestSameAccountPeeringAutoAccepts(t *testing.T) {
 	if conn.Inputs["autoAccept"] != true || conn.Inputs["peerOwnerId"] != nil || conn.Inputs["peerRegion"] != nil {
 		t.Errorf("same-account connection inputs = %v", conn.Inputs)
 	}
-	if n := len(d.OfType(accepterType)); n != 0 {
+	if n := len(obstest.OfType(d, accepterType)); n != 0 {
 		t.Errorf("same-account peering has %d accepter resources", n)
 	}
-	opts := d.OfType(optionsType)
+	opts := obstest.OfType(d, optionsType)
 	if len(opts) != 1 {
 		t.Fatalf("want one options resource, got %d", len(opts))
 	}
 	o := opts[0]
 	if obj(o.Inputs["requester"])["allowRemoteVpcDnsResolution"] != true || obj(o.Inputs["accepter"])["allowRemoteVpcDnsResolution"] != true ||
-		o.String("vpcPeeringConnectionId") != conn.ID {
+		obstest.Str(o.Inputs["vpcPeeringConnectionId"]) != conn.ID {
 		t.Errorf("options = %v", o.Inputs)
 	}
 	if peering := mustNamed(t, d, peeringType, "trading-analytics"); peering.Inputs["mode"] != "same-account" {
 		t.Errorf("peering mode = %v", peering.Inputs["mode"])
 	}
-	if len(d.OfType(routeType)) != 6 {
+	if len(obstest.OfType(d, routeType)) != 6 {
 		t.Errorf("same-account peering still needs routes on both sides")
 	}
 }
@@ -490,7 +491,7 @@ func TestProvidersAndTags(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			d := buildFile(t, tt.file, "x", nil)
 			p := mustNamed(t, d, providerType, tt.network)
-			if !tt.auth(p.Inputs) || !slices.Equal(strs(p.Inputs["allowedAccountIds"]), []string{tt.account}) || p.String("region") != "us-east-1" {
+			if !tt.auth(p.Inputs) || !slices.Equal(strs(p.Inputs["allowedAccountIds"]), []string{tt.account}) || obstest.Str(p.Inputs["region"]) != "us-east-1" {
 				t.Errorf("provider inputs = %v", p.Inputs)
 			}
 			tags := obj(obj(p.Inputs["defaultTags"])["tags"])
@@ -550,7 +551,7 @@ func TestEnvironmentSuffixChangesEveryName(t *testing.T) {
 				t.Errorf("%s Name tag %q does not end in -prod", r.Name, name)
 			}
 		}
-		if name := r.String("name"); name != "" && strings.HasPrefix(r.Type, "aws:") && !strings.Contains(name, "prod") {
+		if name := obstest.Str(r.Inputs["name"]); name != "" && strings.HasPrefix(r.Type, "aws:") && !strings.Contains(name, "prod") {
 			t.Errorf("%s physical name %q does not carry the environment", r.Name, name)
 		}
 	}
@@ -588,7 +589,7 @@ func TestOutputs(t *testing.T) {
 				t.Errorf("%s[%s] = %v", key, n, ids)
 			}
 			for _, id := range ids {
-				if _, ok := d.ByID(id.(string)); !ok {
+				if _, ok := obstest.ByID(d, id.(string)); !ok {
 					t.Errorf("%s[%s] names %v, which is not in the plan", key, n, id)
 				}
 			}
@@ -605,10 +606,10 @@ func TestExplicitAZsAndShortage(t *testing.T) {
     - {name: trading, cidr: 10.0.0.0/16, costCenter: t, azs: [use1-az6, use1-az2]}
     - {name: analytics, cidr: 10.1.0.0/16, costCenter: a, azCount: 1}
 `)
-	if _, ok := d.Named(subnetType, "trading-private-use1-az6"); !ok {
+	if _, ok := obstest.Named(d, subnetType, "trading-private-use1-az6"); !ok {
 		t.Error("explicit AZ IDs must be used as given")
 	}
-	if s := mustNamed(t, d, subnetType, "trading-private-use1-az2"); s.String("cidrBlock") != "10.0.16.0/20" {
+	if s := mustNamed(t, d, subnetType, "trading-private-use1-az2"); obstest.Str(s.Inputs["cidrBlock"]) != "10.0.16.0/20" {
 		t.Errorf("the second listed AZ gets the second block, got %v", s.Inputs["cidrBlock"])
 	}
 	if n := len(ofNetwork(d, subnetType, "analytics")); n != 1 {
@@ -629,10 +630,10 @@ func TestFullMesh(t *testing.T) {
 	// 8 VPCs on one account: MeshYAML raises the default quota of 5 VPCs
 	// per region, as a user with a quota increase would.
 	d := buildYAML(t, configtest.MeshYAML(8))
-	if n := len(d.OfType(peeringType)); n != 28 {
+	if n := len(obstest.OfType(d, peeringType)); n != 28 {
 		t.Fatalf("%d peerings, want 28", n)
 	}
-	if n := len(d.OfType(routeType)); n != 28*2*3 {
+	if n := len(obstest.OfType(d, routeType)); n != 28*2*3 {
 		t.Errorf("%d routes, want %d", n, 28*2*3)
 	}
 	nacl := mustNamed(t, d, naclType, "net3-nacl")

@@ -53,7 +53,7 @@ func TestPlanMatchesTheProgram(t *testing.T) {
 			var inProgram []string
 			for _, r := range doc.Resources {
 				if kind, ok := kinds[r.Type]; ok {
-					inProgram = append(inProgram, fmt.Sprintf("%s %s %s", r.Account, kind, r.String("name")))
+					inProgram = append(inProgram, fmt.Sprintf("%s %s %v", r.Account, kind, r.Inputs["name"]))
 				}
 			}
 			var checked []string

@@ -175,6 +175,9 @@ func (p *Plan) Provider(network string) string {
 	return ""
 }
 
+// Str is a plan value as a string ("" when it is not one).
+func Str(v any) string { s, _ := v.(string); return s }
+
 // Obj is a plan value as an object (nil when it is not one).
 func Obj(v any) map[string]any { m, _ := v.(map[string]any); return m }
 
