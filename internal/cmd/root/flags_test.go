@@ -41,7 +41,9 @@ func boolFlags(t *testing.T) []boolFlag {
 	return out
 }
 
-func (b boolFlag) String() string { return strings.Join(append(slices.Clone(b.path), "--"+b.name), " ") }
+func (b boolFlag) String() string {
+	return strings.Join(append(slices.Clone(b.path), "--"+b.name), " ")
+}
 
 // The walk must reach the flags users type most; written by hand, so an
 // empty or partial walk cannot pass.
