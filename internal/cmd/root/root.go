@@ -37,5 +37,6 @@ credentials, no Pulumi CLI) and shows every resource it would create.`,
 	cmd.AddCommand(version.NewCmdVersion(f))
 	showBoolFlagsAsSwitches(cmd)
 	refuseSeparateBoolValues(cmd)
+	completeStackFlags(cmd, f)
 	return cmd
 }
