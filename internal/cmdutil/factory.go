@@ -129,17 +129,27 @@ func stackNameError(name, message string) error {
 	return &config.ValidationError{Problems: []*config.FieldError{{Field: "stack name", Value: name, Message: message}}}
 }
 
-// Stacks lists the stacks that have a Pulumi.<stack>.yaml in dir.
+// Stacks lists the stacks that have a Pulumi.<stack>.yaml in dir, or
+// "none", for messages.
 func Stacks(dir string) []string {
+	if out := StackNames(dir); len(out) > 0 {
+		return out
+	}
+	return []string{"none"}
+}
+
+// StackNames lists, sorted, the stacks that have a Pulumi.<stack>.yaml in
+// dir and a name Pulumi accepts.
+func StackNames(dir string) []string {
 	matches, _ := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
 	var out []string
 	for _, m := range matches {
-		out = append(out, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), "Pulumi."), ".yaml"))
+		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), "Pulumi."), ".yaml")
+		if ValidateStackName(name) == nil {
+			out = append(out, name)
+		}
 	}
 	slices.Sort(out)
-	if len(out) == 0 {
-		return []string{"none"}
-	}
 	return out
 }
 

@@ -35,5 +35,8 @@ credentials, no Pulumi CLI) and shows every resource it would create.`,
 	cmd.AddCommand(policy.NewCmdPolicy(f))
 	cmd.AddCommand(deployCommands(f)...)
 	cmd.AddCommand(version.NewCmdVersion(f))
+	showBoolFlagsAsSwitches(cmd)
+	refuseSeparateBoolValues(cmd)
+	completeStackFlags(cmd, f)
 	return cmd
 }

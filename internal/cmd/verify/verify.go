@@ -75,7 +75,22 @@ each) and deletes all of it afterwards, also on failure and Ctrl-C. Use
 --no-probe to skip it.
 
 Exit status 0 when every check passes, 5 when any fails (with --strict also
-when AWS has no data yet).`,
+when AWS has no data yet).
+
+With --json, stdout holds one JSON document whatever happens:
+
+  {"stack": "dev", "passed": true, "strict": false,
+   "counts": {"pass": 14, "fail": 0, "skip": 1, "wait": 0},
+   "results": [{"check": ..., "subject": ..., "status": ..., "detail": ...}, ...]}
+
+and on failure "passed" is false and an "error" member says why, with the
+exit status:
+
+  "error": {"message": "2 of 15 checks did not pass: verification failed", "exitCode": 5}
+
+When verify fails before checking anything (a missing stack file, no
+outputs, expired credentials), "results" is empty and "counts" are zero.
+Command-line mistakes (exit status 2) are reported on stderr only.`,
 		Example: `  peerctl verify
   peerctl verify --stack prod --json > verify.json
   peerctl outputs --json > outputs.json && peerctl verify --outputs outputs.json --no-probe`,
@@ -98,18 +113,38 @@ when AWS has no data yet).`,
 }
 
 func verifyRun(opts *VerifyOptions) error {
+	report, err := check(opts)
+	if opts.JSON {
+		// One document on stdout whatever happened, so a pipeline that
+		// reads it never gets empty input; the error is on stderr too.
+		if werr := writeJSON(opts.IO.Out, opts.Flags.Stack, opts.Strict, report, err); werr != nil && err == nil {
+			err = werr
+		}
+		return err
+	}
+	if report != nil {
+		if werr := report.WriteTable(opts.IO.Out); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	return err
+}
+
+// check runs the checks. The report is nil when verify failed before
+// checking anything (configuration, outputs, credentials).
+func check(opts *VerifyOptions) (*verify.Report, error) {
 	ctx, stop := deploy.Interruptible(opts.Context)
 	defer stop()
 	// The stack may be named by the --config file: name it once, for the
 	// messages and the report.
 	target, err := deploy.ResolveTarget(opts.Env, opts.Flags)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	opts.Flags.Stack = target.Stack
 	cfg, outputs, resources, err := loadOutputs(ctx, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if outputs.Environment != "" && outputs.Environment != cfg.Environment {
 		fmt.Fprintf(opts.IO.ErrOut, "warning: the outputs are from environment %q, the configuration of stack %s is %q\n",
@@ -117,7 +152,7 @@ func verifyRun(opts *VerifyOptions) error {
 	}
 	ids, err := opts.Env.Credentials(ctx, cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var accounts []string
 	for _, id := range ids {
@@ -126,7 +161,7 @@ func verifyRun(opts *VerifyOptions) error {
 	fmt.Fprintf(opts.IO.ErrOut, "Verifying stack %s (%s)\n", opts.Flags.Stack, strings.Join(accounts, ", "))
 	clients, err := opts.Clients(ctx, cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	results := opts.Run(ctx, verify.Options{
 		Config:     cfg,
@@ -138,25 +173,17 @@ func verifyRun(opts *VerifyOptions) error {
 		Log:        opts.IO.ErrOut,
 	})
 	report := verify.NewReport(opts.Flags.Stack, results, opts.Strict)
-	if opts.JSON {
-		err = report.WriteJSON(opts.IO.Out)
-	} else {
-		err = report.WriteTable(opts.IO.Out)
-	}
-	if err != nil {
-		return err
-	}
 	if ctx.Err() != nil {
-		return fmt.Errorf("verify interrupted: %w", cmdutil.ErrCancelled)
+		return report, fmt.Errorf("verify interrupted: %w", cmdutil.ErrCancelled)
 	}
 	if !report.Passed {
 		n := report.Counts[verify.Fail]
 		if opts.Strict {
 			n += report.Counts[verify.Wait]
 		}
-		return fmt.Errorf("%d of %d checks did not pass: %w", n, len(results), cmdutil.ErrVerifyFailed)
+		return report, fmt.Errorf("%d of %d checks did not pass: %w", n, len(results), cmdutil.ErrVerifyFailed)
 	}
-	return nil
+	return report, nil
 }
 
 // loadOutputs returns the stack configuration, its outputs and the
