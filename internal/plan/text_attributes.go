@@ -64,7 +64,7 @@ var attributes = map[string][]attribute{
 	"aws:ec2/routeTable:RouteTable":                       {ref("vpc", "vpcId")},
 	"aws:ec2/routeTableAssociation:RouteTableAssociation": {ref("subnet", "subnetId"), ref("route table", "routeTableId")},
 	"aws:ec2/route:Route":                                 {{label: "destination", values: routeDestination}, {label: "target", values: routeTarget}, ref("route table", "routeTableId")},
-	"aws:ec2/defaultRouteTable:DefaultRouteTable":         {ref("route table", "defaultRouteTableId")},
+	"aws:ec2/defaultRouteTable:DefaultRouteTable":         {{label: "adopts", values: mainRouteTable}, {label: "routes", values: mainRoutes}},
 	"aws:ec2/securityGroup:SecurityGroup": {
 		input("name", "name"), ref("vpc", "vpcId"), {label: "ingress", values: inlineRules("ingress", "from", false)},
 		{label: "egress", values: inlineRules("egress", "to", false)},

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -12,6 +13,25 @@ import (
 // registry, ec2.DefaultNetworkAcl and ec2.DefaultSecurityGroup: "it
 // immediately removes all rules"), leaving the implicit deny.
 const noRules = "none: all traffic denied"
+
+// mainRouteTable says what a DefaultRouteTable adopts. Its only input is
+// the table's own id, which would name the resource itself.
+func mainRouteTable(view) []string { return []string{"the main route table AWS created with the VPC"} }
+
+// mainRoutes shows an adopted main route table's routes; an empty list
+// makes the provider remove any route added outside the stack, leaving the
+// VPC's local route.
+func mainRoutes(v view) []string {
+	routes, ok := v.get("routes").([]any)
+	switch {
+	case !ok:
+		return nil
+	case len(routes) == 0:
+		return []string{"local only (routes added outside the stack are removed)"}
+	default:
+		return []string{fmt.Sprintf("%d", len(routes))}
+	}
+}
 
 func vpcDNS(v view) []string {
 	var on []string
