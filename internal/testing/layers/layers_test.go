@@ -44,7 +44,12 @@ var layers = map[string]int{
 	"internal/tags":       leaf,
 	"internal/iamdoc":     leaf,
 	"internal/flowfilter": leaf,
-	"policy":              leaf, // the embedded Rego files
+	"internal/names":      leaf, // physical names of global resources
+	// quietterm must initialise before every other package of the binary
+	// (it keeps the terminal library from querying the terminal), so it
+	// imports nothing of ours.
+	"internal/cmdutil/quietterm": leaf,
+	"policy":                     leaf, // the embedded Rego files
 
 	"internal/config": conf,
 
@@ -94,6 +99,7 @@ var layers = map[string]int{
 // different families, each with its reason.
 var sideways = map[[2]string]string{
 	{"internal/iamdoc", "internal/regions"}:           "policy documents name ARNs, whose partition comes from the region",
+	{"internal/names", "internal/netplan"}:            "global names carry the region code that AZ-based names use (netplan.RegionCode)",
 	{"internal/compliance", "internal/observability"}: "AWS Config delivers into the log bucket the observability component defines",
 	{"internal/verify", "internal/deploy"}:            "verify reads the outputs of the stack deploy brought up",
 	{"cmd/peerctl", "internal/cmd/root"}:              "main builds the root command and nothing else",
