@@ -162,26 +162,44 @@ func Prepare(ctx context.Context, env Env, fl Flags, needs Needs) (*Session, err
 			return nil, fmt.Errorf("pre-deployment check: %w", err)
 		}
 	}
+	if err := s.prepareEngine(ctx, fl, needs); err != nil {
+		// preview carries a denial on to show the changes; when it cannot
+		// get that far (no Pulumi CLI, no passphrase), the denial still
+		// decides the exit status, so CI gating on 4 sees it.
+		if s.PolicyErr != nil {
+			return nil, fmt.Errorf("%w\nthe policy check also denied this plan: %w", err, s.PolicyErr)
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+// prepareEngine finds the Pulumi CLI, resolves the backend and the
+// passphrase, checks the AWS credentials of every network, and runs the
+// pre-flight checks of the accounts.
+func (s *Session) prepareEngine(ctx context.Context, fl Flags, needs Needs) error {
+	env, cfg := s.Env, s.Config
+	var err error
 	if s.Pulumi, err = env.Pulumi(); err != nil {
-		return nil, err
+		return err
 	}
-	if s.Backend, err = ResolveBackend(fl.Backend, env.Getenv, target.Dir); err != nil {
-		return nil, err
+	if s.Backend, err = ResolveBackend(fl.Backend, env.Getenv, s.ProjectDir); err != nil {
+		return err
 	}
-	if err := CheckPassphrase(s.Backend, env.Getenv, target.File); err != nil {
-		return nil, err
+	if err := CheckPassphrase(s.Backend, env.Getenv, s.StackFile); err != nil {
+		return err
 	}
 	if needs.Credentials && env.Credentials != nil {
 		if s.Identities, err = env.Credentials(ctx, cfg); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if needs.Preflight && env.Preflight != nil {
 		if err := env.Preflight(ctx, cfg, s.Identities); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return s, nil
+	return nil
 }
 
 // envVars are the variables the Pulumi CLI gets: the backend, and what it

@@ -27,8 +27,9 @@ func TestPolicyCheckRunsBeforeTheCLIIsLookedFor(t *testing.T) {
 		// up stops at the denial: the CLI is never needed.
 		{"up", cmdutil.ExitPolicy, `the offline plan of stack "dev" has 1 deny finding(s)`},
 		// preview goes on to preview (and exit 4 after it), so it then
-		// needs the CLI; the findings are shown first all the same.
-		{"preview", cmdutil.ExitError, "Pulumi CLI"},
+		// needs the CLI; the findings are shown first all the same, and
+		// the denial still decides the exit status.
+		{"preview", cmdutil.ExitPolicy, "Pulumi CLI"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.command, func(t *testing.T) {
