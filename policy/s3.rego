@@ -236,3 +236,26 @@ warn_s3_006 contains lib.finding(b, msg) if {
 	lib.truthy(lib.prop(b, ["forceDestroy"]))
 	msg := sprintf("%s sets forceDestroy in environment %q; destroying the stack would delete its logs", [lib.label(b), input.environment])
 }
+
+# flow_log_bucket(b): b is the bucket of a peerctl log bucket component
+# that holds flow logs. AWS Config's history bucket is left out: Config
+# cannot deliver into a bucket with Object Lock enabled.
+flow_log_bucket(b) if {
+	contains(b.urn, "peerctl:observability:LogBucket$")
+	not contains(b.urn, "peerctl:compliance:Compliance$")
+}
+
+# METADATA
+# title: Production flow-log buckets are under S3 Object Lock
+# custom:
+#   rationale: Audit logs kept in the account they audit can be deleted by anyone with s3:DeleteObject there; Object Lock (or delivery to a log-archive account) keeps them for the retention period. flowLogs.objectLockMode NONE switches it off on purpose, which this rule reports. AWS Config's bucket cannot be locked (Config does not deliver into it then) and is not judged.
+#   reference: S3 User Guide, Object Lock; Security Hub S3.15; docs/observability.md (Audit-grade logs)
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+warn_s3_007 contains lib.finding(b, msg) if {
+	production_plan
+	some b in buckets
+	flow_log_bucket(b)
+	not lib.truthy(lib.prop(b, ["objectLockEnabled"]))
+	msg := sprintf("%s holds audit logs in environment %q without S3 Object Lock; set flowLogs.objectLockMode, or deliver to a log archive (peerctl:logArchive)", [lib.label(b), input.environment])
+}

@@ -229,3 +229,27 @@ test_warn_s3_006_passes_in_dev_or_without_force_destroy if {
 	dev_renamed := {"environment": "qa", "environmentOverride": {"variable": "ENVIRONMENT_SUFFIX", "environment": "qa", "stackEnvironment": "dev", "production": false}}
 	count(s3.warn_s3_006) == 0 with input as object.union(plan([with_inputs(bucket, {"forceDestroy": true})]), dev_renamed)
 }
+
+# S3-007
+
+log_bucket_res(inputs) := {
+	"urn": "urn:pulumi:prod::peerctl::peerctl:observability:LogBucket$aws:s3/bucketV2:BucketV2::trading-flow-logs-bucket",
+	"type": "aws:s3/bucketV2:BucketV2", "name": "trading-flow-logs-bucket", "id": "trading-flows-prod-use1-111111111111",
+	"account": "trading", "inputs": inputs,
+}
+
+test_warn_s3_007_fires_on_an_unlocked_prod_log_bucket if {
+	findings := s3.warn_s3_007 with input as object.union(plan([log_bucket_res({"objectLockEnabled": false})]), {"environment": "prod"})
+	count(findings) == 1
+	some f in findings
+	contains(f.msg, "without S3 Object Lock")
+	count(s3.warn_s3_007) == 1 with input as object.union(plan([log_bucket_res({})]), {"environment": "prod"})
+}
+
+test_warn_s3_007_passes_locked_dev_and_other_buckets if {
+	count(s3.warn_s3_007) == 0 with input as object.union(plan([log_bucket_res({"objectLockEnabled": true})]), {"environment": "prod"})
+	count(s3.warn_s3_007) == 0 with input as plan([log_bucket_res({"objectLockEnabled": false})])
+	count(s3.warn_s3_007) == 0 with input as object.union(plan([with_inputs(bucket, {"objectLockEnabled": false})]), {"environment": "prod"})
+	config_bucket := object.union(log_bucket_res({"objectLockEnabled": false}), {"urn": "urn:pulumi:prod::peerctl::peerctl:compliance:Compliance$peerctl:observability:LogBucket$aws:s3/bucketV2:BucketV2::trading-compliance-bucket"})
+	count(s3.warn_s3_007) == 0 with input as object.union(plan([config_bucket]), {"environment": "prod"})
+}

@@ -121,16 +121,18 @@ func (b *builder) bucket() error {
 		extra = map[string]string{"CostCenter": tags.SharedCostCenter}
 	}
 	bucket, err := observability.NewLogBucket(b.ctx, b.name+"-bucket", &observability.LogBucketArgs{
-		BucketName:        b.bucketName(),
-		NameTag:           b.physical("config"),
-		Partition:         b.partition(),
-		RetentionDays:     b.args.RetentionDays,
-		Versioning:        b.args.Versioning,
-		ForceDestroy:      b.args.ForceDestroy,
-		KMSKeyARN:         b.args.KMSKeyARN,
-		Grants:            DeliveryGrants(b.partition(), b.args.AccountID, b.bucketName()),
-		Tags:              extra,
-		ObjectLock:        b.args.ObjectLock,
+		BucketName:    b.bucketName(),
+		NameTag:       b.physical("config"),
+		Partition:     b.partition(),
+		RetentionDays: b.args.RetentionDays,
+		Versioning:    b.args.Versioning,
+		ForceDestroy:  b.args.ForceDestroy,
+		KMSKeyARN:     b.args.KMSKeyARN,
+		Grants:        DeliveryGrants(b.partition(), b.args.AccountID, b.bucketName()),
+		Tags:          extra,
+		// AWS Config cannot deliver into a bucket with Object Lock: the
+		// Config bucket is versioned and denies deleting logs instead.
+		DenyTampering:     b.args.ObjectLock.Enabled(),
 		BreakGlassRoleARN: observability.BreakGlassRoleARN(b.partition(), b.args.AccountID, b.args.BreakGlassRole),
 	}, observability.Nested(b.c)...)
 	b.c.Bucket = bucket

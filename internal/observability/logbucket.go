@@ -34,6 +34,12 @@ type LogBucketArgs struct {
 	// BreakGlassRoleARN to delete logs or change their lock (lock.go).
 	// It needs Versioning.
 	ObjectLock ObjectLock
+	// DenyTampering adds the deny of deleting logs and changing their lock
+	// without Object Lock itself: AWS Config cannot deliver into a bucket
+	// with Object Lock enabled (AWS::Config::DeliveryChannel, "AWS Config
+	// does not support the delivery channel to an Amazon S3 bucket where
+	// object lock is enabled"), so its bucket gets the policy only.
+	DenyTampering bool
 	// BreakGlassRoleARN is exempt from the deny; "" exempts nobody.
 	BreakGlassRoleARN string
 }
@@ -206,6 +212,8 @@ func (b *LogBucket) build(ctx *pulumi.Context, name string, args *LogBucketArgs)
 		}
 		// The policy denies changing the lock, so the lock goes first.
 		policyAfter = append(policyAfter, lock)
+	}
+	if args.ObjectLock.Enabled() || args.DenyTampering {
 		statements = append(statements, DenyLogTampering(b.ARN, args.BreakGlassRoleARN))
 	}
 	policy, err := iamdoc.New(statements...).JSON()

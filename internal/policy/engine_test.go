@@ -51,7 +51,7 @@ func TestNewLoadsBaseline(t *testing.T) {
 	want := map[string]string{
 		"NET-001": "deny", "NET-002": "deny", "NET-003": "deny", "NET-004": "deny", "NET-005": "deny", "NET-006": "deny", "NET-007": "deny",
 		"PEER-001": "deny", "PEER-002": "deny", "PEER-003": "deny", "PEER-004": "deny", "PEER-005": "deny", "PEER-006": "deny",
-		"S3-001": "deny", "S3-002": "deny", "S3-003": "deny", "S3-004": "deny", "S3-005": "deny", "S3-006": "warn",
+		"S3-001": "deny", "S3-002": "deny", "S3-003": "deny", "S3-004": "deny", "S3-005": "deny", "S3-006": "warn", "S3-007": "warn",
 		"IAM-001": "deny", "IAM-002": "deny", "IAM-003": "deny", "IAM-004": "deny", "IAM-005": "warn", "IAM-006": "deny", "IAM-007": "warn",
 		"TAG-001": "deny", "TAG-002": "warn",
 		"MON-001": "deny", "MON-002": "deny", "MON-003": "deny", "MON-004": "deny",

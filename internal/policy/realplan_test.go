@@ -209,9 +209,16 @@ var mutations = []struct {
 		dup["urn"], dup["name"] = fmt.Sprint(b["urn"], "-copy"), fmt.Sprint(b["name"], "-copy")
 		add(d, dup)
 	}},
-	{"S3-006", []string{"TAG-002"}, func(tb testing.TB, d doc) {
+	// The dev plan made prod: its log buckets also lack Object Lock
+	// (S3-007), as a prod plan would without flowLogs settings.
+	{"S3-006", []string{"TAG-002", "S3-007"}, func(tb testing.TB, d doc) {
 		d["environment"] = "prod"
 		inputs(first(tb, d, bucketT, nil))["forceDestroy"] = true
+	}},
+	{"S3-007", []string{"TAG-002", "S3-006"}, func(tb testing.TB, d doc) {
+		d["environment"] = "prod"
+		flowLogs := func(in map[string]any) bool { return strings.Contains(fmt.Sprint(in["bucket"]), "-flows-") }
+		inputs(first(tb, d, bucketT, flowLogs))["objectLockEnabled"] = false
 	}},
 	{"IAM-001", nil, func(tb testing.TB, d doc) {
 		editPolicy(tb, first(tb, d, rolePolicyT, nil), "policy", func(sts []any) []any {

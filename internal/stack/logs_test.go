@@ -37,38 +37,56 @@ func statementBySid(d iamdoc.ParsedDocument, sid string) (iamdoc.ParsedStatement
 	return d.Statement[i], true
 }
 
-var logBuckets = []struct{ component, account string }{
-	{"trading-flow-logs-bucket", "111111111111"},
-	{"analytics-flow-logs-bucket", "222222222222"},
-	{"trading-compliance-bucket", "111111111111"},
-	{"analytics-compliance-bucket", "222222222222"},
+// logBuckets are the dev and prod stacks' log buckets. AWS Config cannot
+// deliver into a bucket with Object Lock enabled (CloudFormation
+// AWS::Config::DeliveryChannel: "AWS Config does not support the delivery
+// channel to an Amazon S3 bucket where object lock is enabled"), so the
+// Config buckets are never locked.
+var logBuckets = []struct {
+	component, account string
+	lockable           bool
+}{
+	{"trading-flow-logs-bucket", "111111111111", true},
+	{"analytics-flow-logs-bucket", "222222222222", true},
+	{"trading-compliance-bucket", "111111111111", false},
+	{"analytics-compliance-bucket", "222222222222", false},
 }
 
-// Prod: every log bucket is created with Object Lock (GOVERNANCE, 365 days
-// by default), versioned, and its policy denies deleting logs and changing
-// the lock to everyone but the break-glass role of its own account; the
-// lock is configured before the policy that forbids changing it.
+// Prod: every flow-log bucket is created with Object Lock (GOVERNANCE, 365
+// days by default), the lock configured before the policy that forbids
+// changing it; every log bucket, the Config buckets included, is versioned
+// and its policy denies deleting logs and changing the lock to everyone but
+// the break-glass role of its own account.
 func TestProdLogBucketsAreLocked(t *testing.T) {
 	p := obstest.Build(t, obstest.TwoAccounts("peerctl:environment: prod",
 		"peerctl:flowLogs: {breakGlassRole: /security/log-break-glass}"), "")
 	for _, b := range logBuckets {
 		t.Run(b.component, func(t *testing.T) {
 			bucket := p.Must(t, obstest.BucketType, b.component)
-			if bucket.Inputs["objectLockEnabled"] != true || bucket.Inputs["forceDestroy"] != false {
-				t.Errorf("bucket objectLockEnabled %v forceDestroy %v", bucket.Inputs["objectLockEnabled"], bucket.Inputs["forceDestroy"])
-			}
-			lock := p.Must(t, objectLockType, b.component+"-object-lock")
-			retention := obstest.Obj(obstest.Obj(lock.Inputs["rule"])["defaultRetention"])
-			if retention["mode"] != "GOVERNANCE" || obstest.Num(retention["days"]) != 365 {
-				t.Errorf("default retention = %v", retention)
+			if bucket.Inputs["objectLockEnabled"] != b.lockable || bucket.Inputs["forceDestroy"] != false {
+				t.Errorf("bucket objectLockEnabled %v (want %v) forceDestroy %v", bucket.Inputs["objectLockEnabled"], b.lockable, bucket.Inputs["forceDestroy"])
 			}
 			versioning := p.Must(t, obstest.VersioningType, b.component+"-versioning")
-			if !obstest.DependsOn(lock, versioning.URN) || !lock.RetainOnDelete {
-				t.Errorf("object lock depends on %v (want versioning), retained %v", lock.DependsOn, lock.RetainOnDelete)
-			}
 			policy := p.Must(t, obstest.BucketPolicyType, b.component+"-policy")
-			if !obstest.DependsOn(policy, lock.URN) {
-				t.Errorf("bucket policy does not wait for the object lock: %v", policy.DependsOn)
+			if !b.lockable {
+				if _, locked := p.Named(objectLockType, b.component+"-object-lock"); locked {
+					t.Error("AWS Config's bucket has an Object Lock configuration")
+				}
+				if obstest.Str(obstest.Obj(versioning.Inputs["versioningConfiguration"])["status"]) != "Enabled" {
+					t.Errorf("versioning %v", versioning.Inputs["versioningConfiguration"])
+				}
+			} else {
+				lock := p.Must(t, objectLockType, b.component+"-object-lock")
+				retention := obstest.Obj(obstest.Obj(lock.Inputs["rule"])["defaultRetention"])
+				if retention["mode"] != "GOVERNANCE" || obstest.Num(retention["days"]) != 365 {
+					t.Errorf("default retention = %v", retention)
+				}
+				if !obstest.DependsOn(lock, versioning.URN) || !lock.RetainOnDelete {
+					t.Errorf("object lock depends on %v (want versioning), retained %v", lock.DependsOn, lock.RetainOnDelete)
+				}
+				if !obstest.DependsOn(policy, lock.URN) {
+					t.Errorf("bucket policy does not wait for the object lock: %v", policy.DependsOn)
+				}
 			}
 			deny, ok := statementBySid(parsedPolicy(t, policy, "policy"), "DenyLogDeletionAndLockChanges")
 			arn := "arn:aws:s3:::" + obstest.Str(bucket.Inputs["bucket"])
