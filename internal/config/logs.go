@@ -57,8 +57,11 @@ func (l LogArchive) Bucket() string {
 var (
 	// A general purpose bucket's ARN: no region or account in it.
 	bucketARNPattern = regexp.MustCompile(`^arn:(aws(?:-[a-z]+)*):s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$`)
-	// An IAM role name, optionally after a path (IAM CreateRole).
-	breakGlassRolePattern = regexp.MustCompile(`^(/[\x21-\x7E]*/)?[\w+=,.@-]{1,64}$`)
+	// An IAM role name, optionally after a path (IAM CreateRole). The path
+	// may not hold * or ?, which IAM allows but which are wildcards in the
+	// bucket policy's ArnNotLike exemption: /*/log-break-glass would exempt
+	// every role of that name under any path.
+	breakGlassRolePattern = regexp.MustCompile(`^(/[\x21-\x29\x2B-\x3E\x40-\x7E]*/)?[\w+=,.@-]{1,64}$`)
 )
 
 // applyLogProtection resolves Object Lock, the break-glass role and the
