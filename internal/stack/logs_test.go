@@ -170,8 +170,12 @@ func TestKMSKeyPerNetworkOnThePlan(t *testing.T) {
 // archive bucket needs, per account, with aws:SourceAccount conditions.
 func TestLogArchiveOnThePlan(t *testing.T) {
 	const archive = "org-log-archive"
+	// The networks' own keys encrypt their log groups, never the archive:
+	// an archive under keys the audited accounts control is one they can
+	// make unreadable by disabling a key.
 	p := obstest.Build(t, obstest.TwoAccounts("peerctl:environment: prod",
-		`peerctl:logArchive: {bucketArn: "arn:aws:s3:::`+archive+`", accountId: "333333333333"}`), "")
+		`peerctl:logArchive: {bucketArn: "arn:aws:s3:::`+archive+`", accountId: "333333333333"}`,
+		`peerctl:flowLogs: {kmsKeyArns: {trading: "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}`), "")
 	for _, r := range p.Resources {
 		if r.Type == obstest.BucketType {
 			t.Errorf("bucket %s created with a log archive", r.Name)
@@ -185,6 +189,9 @@ func TestLogArchiveOnThePlan(t *testing.T) {
 		ch := p.Must(t, obstest.ChannelType, n+"-compliance-delivery-channel")
 		if obstest.Str(ch.Inputs["s3BucketName"]) != archive {
 			t.Errorf("%s delivery channel bucket %q", n, obstest.Str(ch.Inputs["s3BucketName"]))
+		}
+		if key := obstest.Str(ch.Inputs["s3KmsKeyArn"]); key != "" {
+			t.Errorf("%s delivers Config history to the archive under its own key %s", n, key)
 		}
 	}
 	raw, ok := p.Outputs["logArchiveBucketPolicy"]

@@ -222,6 +222,18 @@ func newDashboard(ctx *pulumi.Context, cfg *config.Config, r *Result, groups []c
 
 // newCompliance registers AWS Config for one account, on the provider of
 // its first network.
+// configKey is the KMS key AWS Config encrypts its history with: the
+// account's key for its own bucket, none for a log archive, whose default
+// encryption applies. Under a key the audited account controls, the
+// archive could be made unreadable by disabling the key, and its owner
+// would need a grant on every account's key to read it.
+func configKey(o config.Observability, g config.AccountGroup) string {
+	if o.LogArchive.Bucket() != "" {
+		return ""
+	}
+	return o.FlowLogs.AccountKey(g)
+}
+
 func newCompliance(ctx *pulumi.Context, cfg *config.Config, r *Result, g config.AccountGroup) (*compliance.Compliance, error) {
 	o := cfg.Observability
 	owner := r.Accounts[g.Name()]
@@ -236,7 +248,7 @@ func newCompliance(ctx *pulumi.Context, cfg *config.Config, r *Result, g config.
 		RetentionDays:  o.FlowLogs.S3RetentionDays,
 		Versioning:     versioned(cfg),
 		ForceDestroy:   *o.FlowLogs.ForceDestroy,
-		KMSKeyARN:      o.FlowLogs.AccountKey(g),
+		KMSKeyARN:      configKey(o, g),
 		ObjectLock:     objectLock(cfg),
 		BreakGlassRole: o.FlowLogs.BreakGlassRole,
 		ArchiveBucket:  o.LogArchive.Bucket(),
