@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/peerctl/peerctl/internal/regions"
 )
 
 // KMS keys per account. A customer managed key belongs to one account and
@@ -102,6 +104,9 @@ func kmsKeyProblem(field, arn string, c *Config, nets []Network, unset string, p
 		return
 	}
 	region, account := m[2], m[3]
+	if partition, want := m[1], regions.Partition(c.Region); region == c.Region && partition != want {
+		p.add(field, arn, "is in partition %s, but region %s is in partition %s; its ARN starts arn:%s:kms:", partition, c.Region, want, want)
+	}
 	if region != c.Region {
 		p.add(field, arn, "is in region %s, but the stack deploys to %s (%s:region); AWS services use a KMS key only in its own region", region, c.Region, Namespace)
 	}

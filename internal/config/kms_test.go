@@ -27,6 +27,8 @@ func TestKMSKeyPerNetworkValidation(t *testing.T) {
 			[]string{`line 2: peerctl:flowLogs.kmsKeyArns.trading: "arn:aws:kms:us-east-1:222222222222:key/bbbb" is in account 222222222222, but network trading is in account 111111111111; a KMS key belongs to one account, and the networks that use it must be in that account`}},
 		{"key in another region", `  peerctl:alarms: {kmsKeyArns: {analytics: "arn:aws:kms:eu-west-1:222222222222:key/bbbb"}}`,
 			[]string{`line 2: peerctl:alarms.kmsKeyArns.analytics: "arn:aws:kms:eu-west-1:222222222222:key/bbbb" is in region eu-west-1, but the stack deploys to us-east-1 (peerctl:region); AWS services use a KMS key only in its own region`}},
+		{"key of another partition", `  peerctl:flowLogs: {kmsKeyArns: {trading: "arn:aws-us-gov:kms:us-east-1:111111111111:key/aaaa"}}`,
+			[]string{`line 2: peerctl:flowLogs.kmsKeyArns.trading: "arn:aws-us-gov:kms:us-east-1:111111111111:key/aaaa" is in partition aws-us-gov, but region us-east-1 is in partition aws; its ARN starts arn:aws:kms:`}},
 		{"unknown network", `  peerctl:flowLogs: {kmsKeyArns: {risk: "` + tradingKey + `"}}`,
 			[]string{`line 2: peerctl:flowLogs.kmsKeyArns.risk: "arn:aws:kms:us-east-1:111111111111:key/aaaa" is given for "risk", which is not a configured network (networks: trading, analytics)`}},
 		{"alias", `  peerctl:flowLogs: {kmsKeyArns: {trading: "arn:aws:kms:us-east-1:111111111111:alias/logs"}}`,

@@ -121,7 +121,7 @@ const (
 var cloudWatchRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
 // Key ARNs only: IAM statements and KMS grants name keys, never aliases.
-var kmsARNPattern = regexp.MustCompile(`^arn:aws(-[a-z]+)*:kms:([a-z0-9-]+):([0-9]{12}):key/[A-Za-z0-9-]+$`)
+var kmsARNPattern = regexp.MustCompile(`^arn:(aws(?:-[a-z]+)*):kms:([a-z0-9-]+):([0-9]{12}):key/[A-Za-z0-9-]+$`)
 
 // flowLogsSpec and alarmsSpec are the settings as written: a pointer tells
 // a field left out (its default) from one set to zero, which is an error
