@@ -104,7 +104,7 @@ func (v *verifier) checkNACL(ctx context.Context, n config.Network) []Result {
 			}
 			for _, e := range acl.Entries {
 				if aws.ToBool(e.Egress) == egress && e.RuleAction == types.RuleActionAllow &&
-					overlaps(aws.ToString(e.CidrBlock), p.Network.CIDR) && !expectedPeerAllow(e) {
+					overlaps(aws.ToString(e.CidrBlock), p.Network.CIDR) && !expectedPeerAllow(e, v.cfg.NACLEphemeral) {
 					problems = append(problems, fmt.Sprintf("%s: rule %d allows %s %s %s, more than 443 and return traffic",
 						dir, aws.ToInt32(e.RuleNumber), describeACLEntry(e), prep, aws.ToString(e.CidrBlock)))
 				}
@@ -152,16 +152,18 @@ func naclDecision(entries []types.NetworkAclEntry, egress bool, remote netip.Pre
 }
 
 // expectedPeerAllow reports whether an allow entry covering the peer stays
-// within the design: TCP 443, or TCP inside the ephemeral range.
-func expectedPeerAllow(e types.NetworkAclEntry) bool {
+// within the design: TCP 443, TCP 5432 (a rule of its own when the
+// ephemeral range leaves it out), or TCP inside the stack's configured
+// ephemeral range (peerctl:nacl.ephemeralPorts), not merely AWS's widest.
+func expectedPeerAllow(e types.NetworkAclEntry, ephemeral netplan.PortRange) bool {
 	if aws.ToString(e.Protocol) != protoTCP || e.PortRange == nil {
 		return false
 	}
-	from, to := aws.ToInt32(e.PortRange.From), aws.ToInt32(e.PortRange.To)
-	if from == 443 && to == 443 {
+	from, to := int(aws.ToInt32(e.PortRange.From)), int(aws.ToInt32(e.PortRange.To))
+	if from == to && (from == 443 || from == 5432) {
 		return true
 	}
-	return from >= netplan.EphemeralFrom && to <= netplan.EphemeralTo
+	return from >= ephemeral.From && to <= ephemeral.To
 }
 
 func ruleNumber(e types.NetworkAclEntry) string {

@@ -37,7 +37,7 @@ func newWorld() *world {
 	nets := config.DefaultNetworks()
 	nets[0].Account = config.Account{ID: "111111111111", Profile: "trading"}
 	nets[1].Account = config.Account{ID: "222222222222", Profile: "analytics"}
-	cfg := &config.Config{Environment: "dev", Region: "us-east-1", Networks: nets, Peerings: config.DefaultPeerings()}
+	cfg := &config.Config{Environment: "dev", Region: "us-east-1", Networks: nets, Peerings: config.DefaultPeerings(), NACLEphemeral: netplan.DefaultEphemeral}
 	dashboard := "peerctl-dev"
 	out := &deploy.Outputs{
 		Environment:          "dev",
