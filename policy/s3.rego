@@ -245,6 +245,19 @@ flow_log_bucket(b) if {
 	not contains(b.urn, "peerctl:compliance:Compliance$")
 }
 
+object_lock := "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"
+
+# object_locked(b): Object Lock is on for bucket b, enabled when it was
+# created or by a lock configuration with a default retention (which
+# enables it on an existing versioned bucket, as peerctl does).
+object_locked(b) if lib.truthy(lib.prop(b, ["objectLockEnabled"]))
+
+object_locked(b) if {
+	some lock in attached_to(b, object_lock)
+	lib.prop(lock, ["objectLockEnabled"]) in {"Enabled", null}
+	lib.prop(lock, ["rule", "defaultRetention", "mode"]) in {"GOVERNANCE", "COMPLIANCE"}
+}
+
 # METADATA
 # title: Production flow-log buckets are under S3 Object Lock
 # custom:
@@ -256,6 +269,6 @@ warn_s3_007 contains lib.finding(b, msg) if {
 	production_plan
 	some b in buckets
 	flow_log_bucket(b)
-	not lib.truthy(lib.prop(b, ["objectLockEnabled"]))
+	not object_locked(b)
 	msg := sprintf("%s holds audit logs in environment %q without S3 Object Lock; set flowLogs.objectLockMode, or deliver to a log archive (peerctl:logArchive)", [lib.label(b), input.environment])
 }

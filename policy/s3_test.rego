@@ -253,3 +253,19 @@ test_warn_s3_007_passes_locked_dev_and_other_buckets if {
 	config_bucket := object.union(log_bucket_res({"objectLockEnabled": false}), {"urn": "urn:pulumi:prod::peerctl::peerctl:compliance:Compliance$peerctl:observability:LogBucket$aws:s3/bucketV2:BucketV2::trading-compliance-bucket"})
 	count(s3.warn_s3_007) == 0 with input as object.union(plan([config_bucket]), {"environment": "prod"})
 }
+
+lock_res(mode) := res("aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "trading-flow-logs-bucket-object-lock", "lock-1", {
+	"bucket": "trading-flows-prod-use1-111111111111",
+	"objectLockEnabled": "Enabled",
+	"rule": {"defaultRetention": {"mode": mode, "days": 365}},
+})
+
+test_warn_s3_007_passes_a_bucket_locked_by_its_lock_configuration if {
+	count(s3.warn_s3_007) == 0 with input as object.union(plan([log_bucket_res({}), lock_res("GOVERNANCE")]), {"environment": "prod"})
+	count(s3.warn_s3_007) == 0 with input as object.union(plan([log_bucket_res({}), lock_res("COMPLIANCE")]), {"environment": "prod"})
+}
+
+test_warn_s3_007_fires_when_the_lock_configuration_names_another_bucket if {
+	other := object.union(lock_res("GOVERNANCE"), {"inputs": object.union(lock_res("GOVERNANCE").inputs, {"bucket": "someone-elses-bucket"})})
+	count(s3.warn_s3_007) == 1 with input as object.union(plan([log_bucket_res({}), other]), {"environment": "prod"})
+}

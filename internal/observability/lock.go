@@ -28,16 +28,16 @@ func (o ObjectLock) String() string {
 
 // TamperActions are what the deny of a locked log bucket refuses to all but
 // the break-glass role: deleting objects or versions (S3 lifecycle
-// expiration is not subject to bucket policies and still runs), bypassing
-// or changing retention and legal holds, and changing the bucket's lock.
-// Lifecycle and policy changes stay allowed: the deployer makes them on
-// every update, and Object Lock keeps locked versions whatever the
-// lifecycle says.
+// expiration is not subject to bucket policies and still runs), and
+// bypassing or changing retention and legal holds. Lifecycle, policy and
+// the bucket's default retention stay allowed: the deployer changes them
+// when the settings change (objectLockDays follows s3RetentionDays), a
+// changed default applies only to objects written afterwards, and Object
+// Lock can never be switched off once on.
 var TamperActions = []string{
 	"s3:BypassGovernanceRetention",
 	"s3:DeleteObject",
 	"s3:DeleteObjectVersion",
-	"s3:PutBucketObjectLockConfiguration",
 	"s3:PutObjectLegalHold",
 	"s3:PutObjectRetention",
 }
@@ -75,6 +75,9 @@ func (b *LogBucket) objectLock(ctx *pulumi.Context, name string, args *LogBucket
 	parent pulumi.ResourceOption) (pulumi.Resource, error) {
 	return s3.NewBucketObjectLockConfigurationV2(ctx, name+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
 		Bucket: b.Bucket.ID(),
+		// Enables Object Lock on the bucket (new or existing, once
+		// versioned) as well as setting its default retention.
+		ObjectLockEnabled: pulumi.String("Enabled"),
 		Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{
 			DefaultRetention: &s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
 				Mode: pulumi.String(args.ObjectLock.Mode),

@@ -39,9 +39,9 @@ func TestObjectLockInDevIsVersioned(t *testing.T) {
 		p.Must(t, obstest.VersioningType, n+"-flow-logs-bucket-versioning")
 		lock := p.Must(t, "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", n+"-flow-logs-bucket-object-lock")
 		retention := obstest.Obj(obstest.Obj(lock.Inputs["rule"])["defaultRetention"])
-		if bucket.Inputs["objectLockEnabled"] != true || bucket.Inputs["forceDestroy"] != false ||
+		if lock.Inputs["objectLockEnabled"] != "Enabled" || bucket.Inputs["forceDestroy"] != false ||
 			retention["mode"] != "GOVERNANCE" || obstest.Num(retention["days"]) != 7 {
-			t.Errorf("%s: bucket %v, retention %v", n, bucket.Inputs, retention)
+			t.Errorf("%s: bucket %v, lock %v", n, bucket.Inputs, lock.Inputs)
 		}
 	}
 }

@@ -150,9 +150,12 @@ func (b *LogBucket) build(ctx *pulumi.Context, name string, args *LogBucketArgs)
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
 		Bucket:       pulumi.String(args.BucketName),
 		ForceDestroy: pulumi.Bool(args.ForceDestroy),
-		// Object Lock can only be turned on when the bucket is created.
-		ObjectLockEnabled: pulumi.Bool(args.ObjectLock.Enabled()),
-		Tags:              nameTags(args.NameTag, kv...),
+		// No objectLockEnabled: the lock configuration (lock.go) enables
+		// Object Lock on the versioned bucket, which S3 allows on existing
+		// buckets, so switching the lock on later updates the stack instead
+		// of replacing a named bucket that is retained on delete (the
+		// replacement could not take the name while the old bucket holds it).
+		Tags: nameTags(args.NameTag, kv...),
 	}, parent)
 	if err != nil {
 		return err

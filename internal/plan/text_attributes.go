@@ -152,7 +152,7 @@ var attributes = map[string][]attribute{
 
 	// S3.
 	"aws:s3/bucketV2:BucketV2": {
-		input("bucket", "bucket"), input("force destroy", "forceDestroy"), input("object lock", "objectLockEnabled"),
+		input("bucket", "bucket"), input("force destroy", "forceDestroy"),
 	},
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": {partOf("bucket", "bucket"), {label: "rules", values: lifecycleRules}},
 	"aws:s3/bucketOwnershipControls:BucketOwnershipControls": {
