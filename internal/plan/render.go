@@ -53,6 +53,7 @@ func (d *Document) WriteText(w io.Writer) error {
 	if line := d.CriticalPathLine(); line != "" {
 		t.wrapped(0, line, 2)
 	}
+	t.archivePolicy()
 	_, err := io.WriteString(w, strings.Join(t.lines, "\n")+"\n")
 	return err
 }
