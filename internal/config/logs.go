@@ -151,7 +151,7 @@ func applyLogArchive(c *Config, s *spec, fl *FlowLogs, p *problems) {
 		set  bool
 	}{{"objectLockMode", ls.ObjectLockMode != nil}, {"objectLockDays", ls.ObjectLockDays != nil}, {"breakGlassRole", ls.BreakGlassRole != nil}} {
 		if f.set {
-			p.add(Namespace+":flowLogs."+f.name, "", "applies to the log buckets peerctl creates, and with %s it creates none; set Object Lock and the bucket policy on the archive bucket (docs/observability.md, Log archive)", field)
+			p.add(Namespace+":flowLogs."+f.name, "", "applies to the log buckets peerctl creates, and with %s it creates none; protect the archive bucket with versioning and a policy denying deletion (not Object Lock: AWS Config does not deliver into a locked bucket; docs/observability.md, Log archive)", field)
 		}
 	}
 	// The archive's owner protects it; nothing local to lock.

@@ -73,8 +73,8 @@ func TestLogProtectionValidation(t *testing.T) {
 			[]string{`line 2: peerctl:logArchive.accountId: "222222222222" is the account of network analytics (peerctl:networks[1]); the archive belongs in an account the audited networks are not in, so their administrators cannot delete its logs`}},
 		{"archive with local lock settings", prod + "  peerctl:flowLogs: {objectLockMode: COMPLIANCE, breakGlassRole: x}\n  peerctl:logArchive: {bucketArn: \"arn:aws:s3:::org-log-archive\", accountId: \"333333333333\"}",
 			[]string{
-				`line 3: peerctl:flowLogs.objectLockMode: applies to the log buckets peerctl creates, and with peerctl:logArchive it creates none; set Object Lock and the bucket policy on the archive bucket (docs/observability.md, Log archive)`,
-				`line 3: peerctl:flowLogs.breakGlassRole: applies to the log buckets peerctl creates, and with peerctl:logArchive it creates none; set Object Lock and the bucket policy on the archive bucket (docs/observability.md, Log archive)`,
+				`line 3: peerctl:flowLogs.objectLockMode: applies to the log buckets peerctl creates, and with peerctl:logArchive it creates none; protect the archive bucket with versioning and a policy denying deletion (not Object Lock: AWS Config does not deliver into a locked bucket; docs/observability.md, Log archive)`,
+				`line 3: peerctl:flowLogs.breakGlassRole: applies to the log buckets peerctl creates, and with peerctl:logArchive it creates none; protect the archive bucket with versioning and a policy denying deletion (not Object Lock: AWS Config does not deliver into a locked bucket; docs/observability.md, Log archive)`,
 			}},
 	}
 	for _, tt := range tests {

@@ -14,8 +14,8 @@ import (
 var (
 	// The suffix goes into S3 bucket names: lowercase, digits, inner hyphens.
 	environmentPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,14}[a-z0-9])?$`)
-	// Network names prefix bucket names (<network>-flow-logs-<env>-<account>),
-	// which must stay within 63 characters.
+	// Network names prefix bucket names (<network>-flows-<env>-<region
+	// code>-<account>, internal/names), which must stay within 63 characters.
 	networkNamePattern = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$`)
 )
 
