@@ -1,7 +1,6 @@
 package compliance_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
@@ -16,16 +15,7 @@ import (
 var accountOf = map[string]string{"trading": "111111111111", "analytics": "222222222222"}
 
 func policyOf(t *testing.T, r plan.Resource, key string) iamdoc.ParsedDocument {
-	t.Helper()
-	raw, err := json.Marshal(r.Inputs[key])
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := iamdoc.Parse(string(raw))
-	if err != nil {
-		t.Fatalf("%s %s: %v", r.Name, key, err)
-	}
-	return d
+	return obstest.Policy(t, r, key)
 }
 
 func statement(t *testing.T, d iamdoc.ParsedDocument, sid string) iamdoc.ParsedStatement {

@@ -1,7 +1,6 @@
 package observability_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/peerctl/peerctl/internal/iamdoc"
@@ -16,13 +15,5 @@ func policyOf(t *testing.T, _ *obstest.Plan, r plan.Resource, key ...string) iam
 	if len(key) > 0 {
 		k = key[0]
 	}
-	raw, err := json.Marshal(r.Inputs[k])
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := iamdoc.Parse(string(raw))
-	if err != nil {
-		t.Fatalf("%s %s: %v", r.Name, k, err)
-	}
-	return d
+	return obstest.Policy(t, r, k)
 }

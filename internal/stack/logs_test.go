@@ -1,7 +1,6 @@
 package stack_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
@@ -17,24 +16,11 @@ import (
 const objectLockType = "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"
 
 func parsedPolicy(t *testing.T, r plan.Resource, key string) iamdoc.ParsedDocument {
-	t.Helper()
-	raw, err := json.Marshal(r.Inputs[key])
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := iamdoc.Parse(string(raw))
-	if err != nil {
-		t.Fatalf("%s %s: %v", r.Name, key, err)
-	}
-	return d
+	return obstest.Policy(t, r, key)
 }
 
 func statementBySid(d iamdoc.ParsedDocument, sid string) (iamdoc.ParsedStatement, bool) {
-	i := slices.IndexFunc(d.Statement, func(s iamdoc.ParsedStatement) bool { return s.Sid == sid })
-	if i < 0 {
-		return iamdoc.ParsedStatement{}, false
-	}
-	return d.Statement[i], true
+	return obstest.StatementBySid(d, sid)
 }
 
 // logBuckets are the dev and prod stacks' log buckets. AWS Config cannot

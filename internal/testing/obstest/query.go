@@ -1,6 +1,13 @@
 package obstest
 
-import "github.com/peerctl/peerctl/internal/plan"
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/peerctl/peerctl/internal/iamdoc"
+	"github.com/peerctl/peerctl/internal/plan"
+)
 
 // Queries over a plan document. They serve tests only, so they live here
 // rather than on plan.Document.
@@ -40,4 +47,28 @@ func ByID(d *plan.Document, id string) (plan.Resource, bool) {
 		}
 	}
 	return plan.Resource{}, false
+}
+
+// Policy parses the IAM policy document r holds at key (a bucket, key or
+// role policy, or a trust policy), failing the test when it does not parse.
+func Policy(t testing.TB, r plan.Resource, key string) iamdoc.ParsedDocument {
+	t.Helper()
+	raw, err := json.Marshal(r.Inputs[key])
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := iamdoc.Parse(string(raw))
+	if err != nil {
+		t.Fatalf("%s %s: %v", r.Name, key, err)
+	}
+	return d
+}
+
+// StatementBySid finds the statement of d with the given Sid.
+func StatementBySid(d iamdoc.ParsedDocument, sid string) (iamdoc.ParsedStatement, bool) {
+	i := slices.IndexFunc(d.Statement, func(s iamdoc.ParsedStatement) bool { return s.Sid == sid })
+	if i < 0 {
+		return iamdoc.ParsedStatement{}, false
+	}
+	return d.Statement[i], true
 }
