@@ -234,8 +234,12 @@ func flowLogsFromSpec(c *Config, s flowLogsSpec, p *problems) FlowLogs {
 	if s.CreateKMSKey != nil {
 		fl.CreateKMSKey = *s.CreateKMSKey
 	}
+	unset := "leave it unset for S3-managed encryption (SSE-S3)"
+	if fl.CreateKMSKey {
+		unset = "leave it unset and peerctl creates a key per account"
+	}
 	fl.KMSKeyARN, fl.KMSKeyARNs = kmsKeysFromSpec(field, s.KMSKeyARN, s.KMSKeyARNs, c, p, func(f, arn string, nets []Network) {
-		kmsKeyProblem(f, arn, c, nets, "leave it unset for S3-managed encryption (SSE-S3)", p)
+		kmsKeyProblem(f, arn, c, nets, unset, p)
 	})
 	return fl
 }
