@@ -265,3 +265,30 @@ func TestProdLogKeyWithLogArchive(t *testing.T) {
 		}
 	}
 }
+
+// One account, a key configured for one of its networks: the account's key
+// is created for the other network, and never replaces the configured one;
+// AWS Config keeps the configured key (the account's first named key).
+func TestConfiguredKeyWinsInAnAccountWithACreatedKey(t *testing.T) {
+	const tradingKey = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	p := obstest.Build(t, obstest.OneAccount("peerctl:environment: prod",
+		`peerctl:flowLogs: {kmsKeyArns: {trading: "`+tradingKey+`"}}`), "")
+	keys := logKeys(p)
+	k, ok := keys["trading"] // the account is named after its first network
+	if len(keys) != 1 || !ok {
+		t.Fatalf("log keys %v, want one for the shared account", keys)
+	}
+	created := "arn:aws:kms:us-east-1:111111111111:key/" + k.ID
+	want := map[string]string{"trading": tradingKey, "analytics": created}
+	for n, key := range want {
+		if got, _ := bucketKey(t, p, n+"-flow-logs-bucket"); got != key {
+			t.Errorf("%s flow-log bucket key %q, want %s", n, got, key)
+		}
+		if got := obstest.Str(p.Must(t, obstest.LogGroupType, n+"-flow-logs-group").Inputs["kmsKeyId"]); got != key {
+			t.Errorf("%s log group key %q, want %s", n, got, key)
+		}
+	}
+	if got := obstest.Str(p.Must(t, obstest.ChannelType, "trading-compliance-delivery-channel").Inputs["s3KmsKeyArn"]); got != tradingKey {
+		t.Errorf("delivery channel key %q, want the configured %s", got, tradingKey)
+	}
+}
