@@ -51,6 +51,9 @@ type ComplianceArgs struct {
 	Versioning    bool
 	ForceDestroy  bool
 	KMSKeyARN     string
+	// KMSKey, when set, is the account's log key created in this stack; it
+	// takes precedence over KMSKeyARN.
+	KMSKey pulumi.StringInput
 	// ObjectLock and BreakGlassRole (a role name in this account) protect
 	// the delivery bucket, as for the flow-log buckets.
 	ObjectLock     observability.ObjectLock
@@ -224,8 +227,8 @@ func (b *builder) recorder() error {
 			DeliveryFrequency: pulumi.String("TwentyFour_Hours"),
 		},
 	}
-	if b.args.KMSKeyARN != "" {
-		channel.S3KmsKeyArn = pulumi.String(b.args.KMSKeyARN)
+	if key := observability.KeyInput(b.args.KMSKey, b.args.KMSKeyARN); key != nil {
+		channel.S3KmsKeyArn = key
 	}
 	b.c.DeliveryChannel, err = cfg.NewDeliveryChannel(b.ctx, b.name+"-delivery-channel", channel, b.parent,
 		pulumi.DependsOn(after))

@@ -3,6 +3,7 @@ package compliance_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/peerctl/peerctl/internal/compliance"
@@ -68,8 +69,22 @@ func TestRecorderCreated(t *testing.T) {
 				perms := policyOf(t, rp, "policy")
 				put, acl := statement(t, perms, "DeliverConfigurationItems"), statement(t, perms, "CheckDeliveryBucket")
 				if !slices.Equal(put.Action, []string{"s3:PutObject"}) || !slices.Equal(put.Resource, []string{bucketARN + "/AWSLogs/" + acct + "/Config/*"}) ||
-					!slices.Equal(acl.Action, []string{"s3:GetBucketAcl"}) || !slices.Equal(acl.Resource, []string{bucketARN}) || len(perms.Statement) != 2 {
+					!slices.Equal(acl.Action, []string{"s3:GetBucketAcl"}) || !slices.Equal(acl.Resource, []string{bucketARN}) {
 					t.Errorf("delivery policy = %+v", perms)
+				}
+				// Prod encrypts with the account's log key, which the role
+				// must be granted (Config developer guide, s3-kms-key-policy).
+				wantStatements := 2
+				if tt.env == "prod" {
+					wantStatements = 3
+					key := statement(t, perms, "EncryptDeliveries")
+					if !slices.Equal(key.Action, []string{"kms:Decrypt", "kms:GenerateDataKey"}) || len(key.Resource) != 1 ||
+						!strings.HasPrefix(key.Resource[0], "arn:aws:kms:us-east-1:"+acct+":key/") {
+						t.Errorf("prod key statement %+v, want kms:Decrypt and kms:GenerateDataKey on a key of %s", key, acct)
+					}
+				}
+				if len(perms.Statement) != wantStatements {
+					t.Errorf("delivery policy has %d statements, want %d: %+v", len(perms.Statement), wantStatements, perms)
 				}
 
 				bucket := p.Must(t, obstest.BucketType, prefix+"-bucket")

@@ -57,6 +57,25 @@ func (b *builder) role() error {
 	if err != nil {
 		return err
 	}
+	policy, err := b.deliveryPolicyJSON()
+	if err != nil {
+		return err
+	}
+	b.deliveryPolicy, err = iam.NewRolePolicy(b.ctx, b.name+"-role-delivery-policy", &iam.RolePolicyArgs{
+		Name:   pulumi.String(b.physical("config-delivery")),
+		Role:   role.ID(),
+		Policy: policy,
+	}, b.parent)
+	return err
+}
+
+// deliveryPolicyJSON is the role's delivery policy: write this account's
+// prefix of the bucket and check its ACL, and, under SSE-KMS, use the key
+// (AWS Config developer guide, s3-kms-key-policy: the role needs
+// kms:GenerateDataKey and kms:Decrypt on it; the key policy's account
+// statement lets this IAM policy grant them). A key created in the stack
+// is known only at deploy time, so the policy is then an Output.
+func (b *builder) deliveryPolicyJSON() (pulumi.StringInput, error) {
 	statements := []iamdoc.Statement{
 		{
 			Sid: "DeliverConfigurationItems", Effect: iamdoc.Allow,
@@ -68,22 +87,21 @@ func (b *builder) role() error {
 			Action: []string{"s3:GetBucketAcl"}, Resource: []string{observability.BucketARN(b.partition(), b.bucketName())},
 		},
 	}
-	if b.args.KMSKeyARN != "" {
-		statements = append(statements, iamdoc.Statement{
-			Sid: "EncryptDeliveries", Effect: iamdoc.Allow,
-			Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{b.args.KMSKeyARN},
-		})
+	withKey := func(arn string) (string, error) {
+		all := statements
+		if arn != "" {
+			all = append(all[:len(all):len(all)], iamdoc.Statement{
+				Sid: "EncryptDeliveries", Effect: iamdoc.Allow,
+				Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: []string{arn},
+			})
+		}
+		return iamdoc.New(all...).JSON()
 	}
-	policy, err := iamdoc.New(statements...).JSON()
-	if err != nil {
-		return err
+	if b.args.KMSKey != nil {
+		return b.args.KMSKey.ToStringOutput().ApplyT(withKey).(pulumi.StringOutput), nil
 	}
-	b.deliveryPolicy, err = iam.NewRolePolicy(b.ctx, b.name+"-role-delivery-policy", &iam.RolePolicyArgs{
-		Name:   pulumi.String(b.physical("config-delivery")),
-		Role:   role.ID(),
-		Policy: pulumi.String(policy),
-	}, b.parent)
-	return err
+	policy, err := withKey(b.args.KMSKeyARN)
+	return pulumi.String(policy), err
 }
 
 // DeliveryGrants are the bucket policy statements for AWS Config delivery
@@ -128,6 +146,7 @@ func (b *builder) bucket() error {
 		Versioning:    b.args.Versioning,
 		ForceDestroy:  b.args.ForceDestroy,
 		KMSKeyARN:     b.args.KMSKeyARN,
+		KMSKey:        b.args.KMSKey,
 		Grants:        DeliveryGrants(b.partition(), b.args.AccountID, b.bucketName()),
 		Tags:          extra,
 		// AWS Config cannot deliver into a bucket with Object Lock: the

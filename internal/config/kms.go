@@ -23,12 +23,28 @@ import (
 // Keyed by network, not by account id, because the account of a network
 // reached through a profile is known only at deploy time; the key's ARN
 // says its account, which is checked against the network's wherever the
-// configuration gives it. A network left out uses the default (SSE-S3 for
-// buckets, no customer key for the log group, a key per alarm topic).
+// configuration gives it. A network left out uses the default: with
+// flowLogs.createKmsKey (on in prod) the key peerctl creates for its
+// account, else SSE-S3 for buckets and no customer key for the log group;
+// for alarms a key per alarm topic.
 
 // KeyFor is the customer managed key of a network's flow-log bucket and
 // log group; "" means none.
 func (f FlowLogs) KeyFor(network string) string { return keyFor(f.KMSKeyARN, f.KMSKeyARNs, network) }
+
+// NeedsCreatedKey says whether peerctl creates the account's log key: key
+// creation is on and some network of the account has no configured key.
+func (f FlowLogs) NeedsCreatedKey(g AccountGroup) bool {
+	if !f.CreateKMSKey {
+		return false
+	}
+	for _, n := range g.Networks {
+		if f.KeyFor(n.Name) == "" {
+			return true
+		}
+	}
+	return false
+}
 
 // KeyFor is the customer managed key of a network's alarm topic; "" means
 // peerctl creates one.

@@ -42,6 +42,12 @@ type FlowLogs struct {
 	KMSKeyARN string `json:"kmsKeyArn,omitempty"`
 	// KMSKeyARNs name a key per network (see kms.go); KeyFor resolves.
 	KMSKeyARNs map[string]string `json:"kmsKeyArns,omitempty"`
+	// CreateKMSKey makes peerctl create one customer managed key per
+	// account for the networks no key is configured for (their buckets and
+	// log groups, and the account's AWS Config bucket); default true in
+	// prod, false elsewhere. Plain bool: the resolved value, omitted when
+	// false so other environments' plans do not change.
+	CreateKMSKey bool `json:"createKmsKey,omitempty"`
 	// ObjectLock protects the log buckets' objects (prod: GOVERNANCE for
 	// S3RetentionDays); see logs.go.
 	ObjectLock ObjectLock `json:"objectLock"`
@@ -133,6 +139,7 @@ type flowLogsSpec struct {
 	ForceDestroy            *bool             `json:"forceDestroy"`
 	KMSKeyARN               *string           `json:"kmsKeyArn"`
 	KMSKeyARNs              map[string]string `json:"kmsKeyArns"`
+	CreateKMSKey            *bool             `json:"createKmsKey"`
 	// Object Lock and the break-glass role (logs.go).
 	ObjectLockMode *string `json:"objectLockMode"`
 	ObjectLockDays *int    `json:"objectLockDays"`
@@ -196,6 +203,7 @@ func flowLogsFromSpec(c *Config, s flowLogsSpec, p *problems) FlowLogs {
 		S3RetentionDays:         DefaultS3RetentionDays,
 		CloudWatchRetentionDays: DefaultCloudWatchRetentionDays,
 		ForceDestroy:            boolPtr(!c.IsProd()),
+		CreateKMSKey:            c.IsProd(),
 	}
 	if c.IsProd() {
 		fl.S3RetentionDays = DefaultProdS3RetentionDays
@@ -223,8 +231,15 @@ func flowLogsFromSpec(c *Config, s flowLogsSpec, p *problems) FlowLogs {
 	if s.ForceDestroy != nil {
 		fl.ForceDestroy = s.ForceDestroy
 	}
+	if s.CreateKMSKey != nil {
+		fl.CreateKMSKey = *s.CreateKMSKey
+	}
+	unset := "leave it unset for S3-managed encryption (SSE-S3)"
+	if fl.CreateKMSKey {
+		unset = "leave it unset and peerctl creates a key per account"
+	}
 	fl.KMSKeyARN, fl.KMSKeyARNs = kmsKeysFromSpec(field, s.KMSKeyARN, s.KMSKeyARNs, c, p, func(f, arn string, nets []Network) {
-		kmsKeyProblem(f, arn, c, nets, "leave it unset for S3-managed encryption (SSE-S3)", p)
+		kmsKeyProblem(f, arn, c, nets, unset, p)
 	})
 	return fl
 }

@@ -82,7 +82,7 @@ func TestObservabilityValidation(t *testing.T) {
 		{"bucket key", "peerctl:flowLogs: {kmsKeyArn: alias/logs}",
 			`peerctl:flowLogs.kmsKeyArn: "alias/logs" is not a KMS key ARN like arn:aws:kms:us-east-1:111111111111:key/<key id> (aliases cannot be named in IAM policies)`},
 		{"unknown flow-log field", "peerctl:flowLogs: {interval: 60}",
-			`peerctl:flowLogs.interval: is not a known field (known: maxAggregationInterval, s3RetentionDays, cloudWatchRetentionDays, forceDestroy, kmsKeyArn, kmsKeyArns, objectLockMode, objectLockDays, breakGlassRole)`},
+			`peerctl:flowLogs.interval: is not a known field (known: maxAggregationInterval, s3RetentionDays, cloudWatchRetentionDays, forceDestroy, kmsKeyArn, kmsKeyArns, createKmsKey, objectLockMode, objectLockDays, breakGlassRole)`},
 		{"negative traffic", "peerctl:alarms: {peerTrafficBytes: -1}",
 			`peerctl:alarms.peerTrafficBytes: "-1" must be a positive number of bytes`},
 		{"negative rejects", "peerctl:alarms: {rejectedPackets: -5}",

@@ -159,19 +159,7 @@ func (b *alarmsBuilder) alarmSource() iamdoc.Conditions {
 // policy, "*" as the resource means this key.
 func TopicKeyPolicy(partition, region, accountID string) iamdoc.Document {
 	return iamdoc.New(
-		iamdoc.Statement{
-			Sid:       "AccountAdministersAndUsesTheKey",
-			Effect:    iamdoc.Allow,
-			Principal: iamdoc.Accounts(fmt.Sprintf("arn:%s:iam::%s:root", partition, accountID)),
-			Action: []string{
-				"kms:CancelKeyDeletion", "kms:CreateAlias", "kms:CreateGrant", "kms:Decrypt", "kms:DeleteAlias",
-				"kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation",
-				"kms:Encrypt", "kms:GenerateDataKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases",
-				"kms:ListGrants", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RetireGrant", "kms:RevokeGrant",
-				"kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
-			},
-			Resource: []string{"*"},
-		},
+		accountAdministersKey(partition, accountID),
 		iamdoc.Statement{
 			Sid:       "CloudWatchAlarmsPublish",
 			Effect:    iamdoc.Allow,

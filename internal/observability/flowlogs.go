@@ -33,6 +33,9 @@ type FlowLogsArgs struct {
 	// (whose key policy must then let logs.<region>.amazonaws.com use it);
 	// empty means SSE-S3 and CloudWatch Logs' own encryption.
 	KMSKeyARN string
+	// KMSKey, when set, is the account's log key created in this stack; it
+	// takes precedence over KMSKeyARN.
+	KMSKey pulumi.StringInput
 	// ObjectLock and BreakGlassRole (an IAM role name in the network's
 	// account) protect the bucket's logs; see LogBucketArgs.
 	ObjectLock     ObjectLock
@@ -214,6 +217,7 @@ func (f *FlowLogs) bucket(ctx *pulumi.Context, name string, args *FlowLogsArgs) 
 		Versioning:        args.Versioning,
 		ForceDestroy:      args.ForceDestroy,
 		KMSKeyARN:         args.KMSKeyARN,
+		KMSKey:            args.KMSKey,
 		Grants:            FlowLogDeliveryGrants(args.partition(), args.Region, args.AccountID, f.BucketName),
 		ObjectLock:        args.ObjectLock,
 		BreakGlassRoleARN: BreakGlassRoleARN(args.partition(), args.AccountID, args.BreakGlassRole),
@@ -234,8 +238,8 @@ func (f *FlowLogs) toCloudWatch(ctx *pulumi.Context, name string, args *FlowLogs
 		LogGroupClass: pulumi.String("STANDARD"),
 		Tags:          nameTags(args.physical("flow-logs")),
 	}
-	if args.KMSKeyARN != "" {
-		groupArgs.KmsKeyId = pulumi.String(args.KMSKeyARN)
+	if key := KeyInput(args.KMSKey, args.KMSKeyARN); key != nil {
+		groupArgs.KmsKeyId = key
 	}
 	group, err := cloudwatch.NewLogGroup(ctx, name+"-group", groupArgs, parent)
 	if err != nil {

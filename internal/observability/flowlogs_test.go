@@ -29,9 +29,11 @@ func TestFlowLogToS3(t *testing.T) {
 		forceDestroy bool
 		versioning   bool
 		transitions  []string
+		// sse: SSE-S3 in dev; prod's account log key (SSE-KMS) by default
+		sse string
 	}{
-		{"dev", 30, true, false, nil},
-		{"prod", 365, false, true, []string{"30:STANDARD_IA", "90:GLACIER_IR"}},
+		{"dev", 30, true, false, nil, "AES256"},
+		{"prod", 365, false, true, []string{"30:STANDARD_IA", "90:GLACIER_IR"}, "aws:kms"},
 	}
 	for _, tt := range tests {
 		p := obstest.Build(t, obstest.TwoAccounts(), tt.env)
@@ -55,7 +57,7 @@ func TestFlowLogToS3(t *testing.T) {
 						t.Errorf("bucket sets deprecated inline %s", inline)
 					}
 				}
-				checkBucketHardening(t, p, n+"-flow-logs-bucket", bucket, "AES256")
+				checkBucketHardening(t, p, n+"-flow-logs-bucket", bucket, tt.sse)
 				lc := p.Must(t, obstest.LifecycleType, n+"-flow-logs-bucket-lifecycle")
 				rule := obstest.Obj(lc.Inputs["rules"].([]any)[0])
 				if obstest.Num(obstest.Obj(rule["expiration"])["days"]) != float64(tt.retention) || rule["status"] != "Enabled" {

@@ -25,6 +25,9 @@ type LogBucketArgs struct {
 	ForceDestroy bool
 	// KMSKeyARN selects SSE-KMS with this key; empty means SSE-S3.
 	KMSKeyARN string
+	// KMSKey, when set, is a key created in this stack (its ARN known at
+	// deploy time); it takes precedence over KMSKeyARN.
+	KMSKey pulumi.StringInput
 	// Grants let AWS services deliver; the TLS-only deny is always added.
 	Grants []iamdoc.Statement
 	// Tags are extra resource tags (e.g. CostCenter=shared).
@@ -181,9 +184,9 @@ func (b *LogBucket) build(ctx *pulumi.Context, name string, args *LogBucketArgs)
 		SseAlgorithm: pulumi.String("AES256"),
 	}
 	rule := &s3.BucketServerSideEncryptionConfigurationV2RuleArgs{ApplyServerSideEncryptionByDefault: sse}
-	if args.KMSKeyARN != "" {
+	if key := KeyInput(args.KMSKey, args.KMSKeyARN); key != nil {
 		sse.SseAlgorithm = pulumi.String("aws:kms")
-		sse.KmsMasterKeyId = pulumi.String(args.KMSKeyARN)
+		sse.KmsMasterKeyId = key
 		rule.BucketKeyEnabled = pulumi.Bool(true) // fewer KMS requests, lower cost
 	}
 	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{

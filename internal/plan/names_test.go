@@ -112,10 +112,11 @@ func TestEnvironmentOverrideIsLoud(t *testing.T) {
 	if !strings.Contains(buf.String(), "\n"+wantLine+"\n") {
 		t.Errorf("header lacks the warning:\n%s", buf.String()[:400])
 	}
-	// The 30 resources prod keeps on destroy (four log buckets, seven
-	// resources each, and the Object Lock configurations of the two
-	// flow-log buckets: AWS Config's buckets cannot be locked) are still
-	// kept under the override.
+	// The 32 resources prod keeps on destroy (four log buckets, seven
+	// resources each, the Object Lock configurations of the two flow-log
+	// buckets: AWS Config's buckets cannot be locked, and the two accounts'
+	// log keys, which must outlive the buckets) are still kept under the
+	// override.
 	kept := 0
 	for _, r := range doc.Resources {
 		if r.RetainOnDelete {
@@ -125,8 +126,8 @@ func TestEnvironmentOverrideIsLoud(t *testing.T) {
 			t.Errorf("%s has forceDestroy under the override", r.Name)
 		}
 	}
-	if kept != 30 {
-		t.Errorf("%d resources kept on destroy, want 30 as without the override", kept)
+	if kept != 32 {
+		t.Errorf("%d resources kept on destroy, want 32 as without the override", kept)
 	}
 	buf.Reset()
 	if err := doc.WriteJSON(&buf); err != nil {

@@ -49,10 +49,17 @@ func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) err
 	flowLogs := map[string]*observability.FlowLogs{}
 	alarms := map[string]*observability.PeerAlarms{}
 	for _, n := range cfg.Networks {
-		acct, net := r.Accounts[n.Name], r.Networks[n.Name]
-		if acct == nil || net == nil {
+		if r.Accounts[n.Name] == nil || r.Networks[n.Name] == nil {
 			return fmt.Errorf("observability: network %q was not defined", n.Name)
 		}
+	}
+	groups := accountGroups(cfg, r)
+	keys, err := defineLogKeys(ctx, cfg, r, groups)
+	if err != nil {
+		return err
+	}
+	for _, n := range cfg.Networks {
+		acct, net := r.Accounts[n.Name], r.Networks[n.Name]
 		fl, err := observability.NewFlowLogs(ctx, n.Name+"-flow-logs", &observability.FlowLogsArgs{
 			Network:                 n.Name,
 			Environment:             cfg.Environment,
@@ -65,6 +72,7 @@ func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) err
 			ForceDestroy:            *o.FlowLogs.ForceDestroy,
 			Versioning:              versioned(cfg),
 			KMSKeyARN:               o.FlowLogs.KeyFor(n.Name),
+			KMSKey:                  keys.flowLogKey(n.Name),
 			ObjectLock:              objectLock(cfg),
 			BreakGlassRole:          o.FlowLogs.BreakGlassRole,
 			ArchiveBucket:           o.LogArchive.Bucket(),
@@ -95,14 +103,13 @@ func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) err
 		alarms[n.Name] = pa
 	}
 
-	groups := accountGroups(cfg, r)
 	dash, err := newDashboard(ctx, cfg, r, groups, alarms)
 	if err != nil {
 		return err
 	}
 	comp := map[string]*compliance.Compliance{} // by network
 	for _, g := range groups {
-		c, err := newCompliance(ctx, cfg, r, g)
+		c, err := newCompliance(ctx, cfg, r, g, keys.configKey(o, g))
 		if err != nil {
 			return err
 		}
@@ -234,7 +241,8 @@ func configKey(o config.Observability, g config.AccountGroup) string {
 	return o.FlowLogs.AccountKey(g)
 }
 
-func newCompliance(ctx *pulumi.Context, cfg *config.Config, r *Result, g config.AccountGroup) (*compliance.Compliance, error) {
+func newCompliance(ctx *pulumi.Context, cfg *config.Config, r *Result, g config.AccountGroup,
+	createdKey pulumi.StringInput) (*compliance.Compliance, error) {
 	o := cfg.Observability
 	owner := r.Accounts[g.Name()]
 	args := &compliance.ComplianceArgs{
@@ -249,6 +257,7 @@ func newCompliance(ctx *pulumi.Context, cfg *config.Config, r *Result, g config.
 		Versioning:     versioned(cfg),
 		ForceDestroy:   *o.FlowLogs.ForceDestroy,
 		KMSKeyARN:      configKey(o, g),
+		KMSKey:         createdKey,
 		ObjectLock:     objectLock(cfg),
 		BreakGlassRole: o.FlowLogs.BreakGlassRole,
 		ArchiveBucket:  o.LogArchive.Bucket(),

@@ -272,7 +272,10 @@ func (p *Plan) Policies(t testing.TB) []PolicyDoc {
 var (
 	fullWildcard = regexp.MustCompile(`^(\*|[A-Za-z0-9-]+:\*)$`)
 	readAction   = regexp.MustCompile(`^[A-Za-z0-9-]+:(Get|List|Describe|Head)`)
-	sourceKeys   = []string{"aws:SourceAccount", "aws:SourceArn"}
+	// kms:EncryptionContext:aws:logs:arn pins CloudWatch Logs to log
+	// groups of one account, the key policy condition AWS documents for it
+	// (CloudWatch Logs user guide, encrypt-log-data-kms).
+	sourceKeys = []string{"aws:SourceAccount", "aws:SourceArn", "kms:EncryptionContext:aws:logs:arn"}
 )
 
 // PolicyProblems checks a document against least privilege, independently
