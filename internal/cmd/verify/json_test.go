@@ -1,16 +1,11 @@
 package verify
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
-	"time"
 
-	"github.com/peerctl/peerctl/internal/config"
 	"github.com/peerctl/peerctl/internal/deploy"
 	"github.com/peerctl/peerctl/internal/deploy/awsauth"
-	"github.com/peerctl/peerctl/internal/testing/cmdtest"
-	"github.com/peerctl/peerctl/internal/testing/deploytest"
 	"github.com/peerctl/peerctl/internal/verify"
 )
 
@@ -57,16 +52,9 @@ func TestVerifyJSONDocument(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := cmdtest.New(t, map[string]string{"dev": cmdtest.DevStack})
-			h.CLI.Stacks = map[string]bool{"dev": true}
-			h.CLI.Outputs = deploytest.SampleOutputs()
-			h.CredentialsErr = tt.credErr
-			fr := &fakeRun{results: tt.results}
-			opts := &VerifyOptions{IO: h.IO, Env: h.Env, Context: context.Background(), Run: fr.run,
-				Clients: func(context.Context, *config.Config) (map[string]verify.Clients, error) {
-					return map[string]verify.Clients{"trading": {}, "analytics": {}}, nil
-				},
-				Flags: deploy.Flags{Stack: tt.stack}, JSON: true, AlarmGrace: time.Minute}
+			h, _, opts := newVerifyHarness(t, tt.credErr, tt.results)
+			opts.Flags = deploy.Flags{Stack: tt.stack}
+			opts.JSON = true
 			err := verifyRun(opts)
 
 			var doc document

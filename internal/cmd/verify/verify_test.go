@@ -92,16 +92,9 @@ func TestVerifyRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := cmdtest.New(t, map[string]string{"dev": cmdtest.DevStack})
-			h.CLI.Stacks = map[string]bool{"dev": true}
-			h.CLI.Outputs = deploytest.SampleOutputs()
-			h.CredentialsErr = tt.credErr
-			fr := &fakeRun{results: tt.results}
-			opts := &VerifyOptions{IO: h.IO, Env: h.Env, Context: context.Background(), Run: fr.run,
-				Clients: func(context.Context, *config.Config) (map[string]verify.Clients, error) {
-					return map[string]verify.Clients{"trading": {}, "analytics": {}}, nil
-				},
-				Flags: deploy.Flags{Stack: "dev"}, JSON: tt.json, NoProbe: tt.noProbe, Strict: tt.strict, AlarmGrace: time.Minute}
+			h, fr, opts := newVerifyHarness(t, tt.credErr, tt.results)
+			opts.Flags = deploy.Flags{Stack: "dev"}
+			opts.JSON, opts.NoProbe, opts.Strict = tt.json, tt.noProbe, tt.strict
 			if tt.fromFile {
 				opts.OutputsFile = writeOutputs(t, h.Dir, deploytest.SampleOutputs())
 			}
@@ -145,4 +138,22 @@ func TestVerifyRun(t *testing.T) {
 			}
 		})
 	}
+}
+
+// newVerifyHarness is the dev project with a deployed stack and its
+// outputs, credentials failing with credErr (nil: they work), and a fake
+// run returning results; the caller sets the flags.
+func newVerifyHarness(t *testing.T, credErr error, results []verify.Result) (*cmdtest.Harness, *fakeRun, *VerifyOptions) {
+	t.Helper()
+	h := cmdtest.New(t, map[string]string{"dev": cmdtest.DevStack})
+	h.CLI.Stacks = map[string]bool{"dev": true}
+	h.CLI.Outputs = deploytest.SampleOutputs()
+	h.CredentialsErr = credErr
+	fr := &fakeRun{results: results}
+	opts := &VerifyOptions{IO: h.IO, Env: h.Env, Context: context.Background(), Run: fr.run,
+		Clients: func(context.Context, *config.Config) (map[string]verify.Clients, error) {
+			return map[string]verify.Clients{"trading": {}, "analytics": {}}, nil
+		},
+		AlarmGrace: time.Minute}
+	return h, fr, opts
 }
