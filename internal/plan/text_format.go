@@ -68,11 +68,7 @@ func scalar(v any) string {
 		}
 		return strings.Join(parts, ", ")
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
+		keys := sortedKeys(v)
 		parts := make([]string, len(keys))
 		for i, k := range keys {
 			parts[i] = k + "=" + scalar(v[k])

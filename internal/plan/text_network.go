@@ -188,11 +188,7 @@ func dnsResolution(side string) func(view) []string {
 func keyValueLines(key string) func(view) []string {
 	return func(v view) []string {
 		m, _ := v.get(key).(map[string]any)
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
+		keys := sortedKeys(m)
 		out := make([]string, len(keys))
 		for i, k := range keys {
 			out[i] = k + " " + scalar(m[k])
