@@ -9,13 +9,15 @@ import (
 // other settings.
 func twoAccountsBody() string { return strings.TrimPrefix(twoAccounts, "\nconfig:\n") }
 
+// Keys in the accounts of the two-account stack's networks.
+const (
+	tradingKey   = "arn:aws:kms:us-east-1:111111111111:key/aaaa"
+	analyticsKey = "arn:aws:kms:us-east-1:222222222222:key/bbbb"
+)
+
 // A key per network: each network's key must be in that network's account
 // and the stack's region, and name a configured network.
 func TestKMSKeyPerNetworkValidation(t *testing.T) {
-	const (
-		tradingKey   = "arn:aws:kms:us-east-1:111111111111:key/aaaa"
-		analyticsKey = "arn:aws:kms:us-east-1:222222222222:key/bbbb"
-	)
 	tests := []struct {
 		name     string
 		settings string

@@ -9,10 +9,6 @@ import (
 // a key is created for an account only where some network has no
 // configured key.
 func TestCreateKMSKey(t *testing.T) {
-	const (
-		tradingKey   = "arn:aws:kms:us-east-1:111111111111:key/aaaa"
-		analyticsKey = "arn:aws:kms:us-east-1:222222222222:key/bbbb"
-	)
 	tests := []struct {
 		name     string
 		settings string
