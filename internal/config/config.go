@@ -57,11 +57,15 @@ type Config struct {
 	NACLEphemeral netplan.PortRange
 }
 
-// Network is one VPC in one account.
+// Network is one VPC in one account and region.
 type Network struct {
 	Name       string
 	CIDR       netip.Prefix
 	CostCenter string
+	// Region is the network's AWS region: its region key, else peerctl:region.
+	Region string
+	// Existing is set when the VPC exists already (see Existing).
+	Existing *Existing
 	// AZCount is how many AZs (and private subnets) the network spans.
 	AZCount int
 	// AZs are explicit AZ IDs (use1-az1); empty means "pick AZCount shared ones".
@@ -87,16 +91,43 @@ type Account struct {
 	ExternalID  string `json:"externalId,omitempty"`
 }
 
-// Peering connects a requester network to an accepter network.
+// Peering connects a requester network to an accepter network. A
+// one-sided peering (Mode) names only one of them; the partner's side is
+// described by the Peer* fields and ConnectionID.
 type Peering struct {
-	Requester string `json:"requester"`
-	Accepter  string `json:"accepter"`
+	Requester string
+	Accepter  string
+
+	// ConnectionID is the partner's connection to accept (accepter-only).
+	ConnectionID string
+	// PeerVPCID is the partner's VPC to request toward (requester-only).
+	PeerVPCID string
+	// PeerAccountID is the partner's account: required to request, checked
+	// against the connection when accepting.
+	PeerAccountID string
+	// PeerCIDR is the partner's CIDR: routes, rules and alarms use it.
+	PeerCIDR netip.Prefix
+	// PeerRegion is the partner's region (default: our network's).
+	PeerRegion string
+	// PeerName names the partner in resource names (see PartnerName).
+	PeerName string
+	// PeerNACLSlot numbers the partner's rules in our network's NACL.
+	PeerNACLSlot int
 }
 
-// Name is the peering's logical name: "<requester>-<accepter>". Network
-// names contain hyphens, so two peerings can spell the same name (a + b-c
-// and a-b + c); validation refuses that (validatePeeringNames).
-func (p Peering) Name() string { return p.Requester + "-" + p.Accepter }
+// Name is the peering's logical name: "<requester>-<accepter>", with the
+// partner's name (PartnerName) for the side a one-sided peering lacks.
+// Network names contain hyphens, so two peerings can spell the same name (a
+// + b-c and a-b + c); validation refuses that (validatePeeringNames).
+func (p Peering) Name() string {
+	switch p.Mode() {
+	case AccepterOnly:
+		return p.PartnerName() + "-" + p.Accepter
+	case RequesterOnly:
+		return p.Requester + "-" + p.PartnerName()
+	}
+	return p.Requester + "-" + p.Accepter
+}
 
 // IsProd reports whether production safeguards apply: the stack file says
 // peerctl:environment: prod, or the effective environment is prod. The
@@ -125,11 +156,18 @@ func (c *Config) Network(name string) (Network, bool) {
 	return c.Networks[i], true
 }
 
-// Peers lists the networks peered with name, sorted by name so that rule
-// numbers and resource names do not depend on the order of the peerings list.
-func (c *Config) Peers(name string) []Network {
-	var out []Network
+// Peers lists what name is peered with, configured networks and partners
+// alike, sorted by name so that rule numbers and resource names do not
+// depend on the order of the peerings list.
+func (c *Config) Peers(name string) []Peer {
+	var out []Peer
 	for _, p := range c.Peerings {
+		if p.OneSided() {
+			if p.Ours() == name {
+				out = append(out, p.partnerPeer(c))
+			}
+			continue
+		}
 		other := ""
 		switch name {
 		case p.Requester:
@@ -140,12 +178,27 @@ func (c *Config) Peers(name string) []Network {
 			continue
 		}
 		if n, ok := c.Network(other); ok {
-			out = append(out, n)
+			out = append(out, Peer{Name: n.Name, CIDR: n.CIDR, Region: n.Region, NACLSlot: n.NACLSlot})
 		}
 	}
-	slices.SortFunc(out, func(a, b Network) int { return compareStrings(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b Peer) int { return compareStrings(a.Name, b.Name) })
 	return out
 }
+
+// partnerPeer is a one-sided peering's partner as a Peer.
+func (p Peering) partnerPeer(c *Config) Peer {
+	region := p.PeerRegion
+	if region == "" {
+		if n, ok := c.Network(p.Ours()); ok {
+			region = n.Region
+		}
+	}
+	return Peer{Name: p.PartnerName(), CIDR: p.PeerCIDR, Region: region, NACLSlot: p.PeerNACLSlot, Partner: true}
+}
+
+// PartnerRegion is a one-sided peering's partner region: peerRegion, else
+// our network's.
+func (c *Config) PartnerRegion(p Peering) string { return p.partnerPeer(c).Region }
 
 // SameAccount reports whether both ends of p are provably in one account, in
 // which case the requester can auto-accept and no accepter resource is needed.
@@ -153,6 +206,9 @@ func (c *Config) Peers(name string) []Network {
 // credentials (both default, the same profile, or the same role) count.
 // Anything else takes the cross-account path, which also works in one account.
 func (c *Config) SameAccount(p Peering) bool {
+	if p.OneSided() {
+		return false
+	}
 	a, okA := c.Network(p.Requester)
 	b, okB := c.Network(p.Accepter)
 	if !okA || !okB {

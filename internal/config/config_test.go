@@ -203,7 +203,7 @@ func TestValidationErrors(t *testing.T) {
 		{"session without role", net(`name: analytics, cidr: 10.1.0.0/16, costCenter: a, account: {sessionName: s1}`),
 			nil, `peerctl:networks[1].account: sets sessionName or externalId without roleArn`},
 		{"unknown network field", net(`name: analytics, cidr: 10.1.0.0/16, costCenter: a, cidrs: x`),
-			nil, `peerctl:networks[1].cidrs: is not a known field (known: name, cidr, costCenter, azCount, azs, subnetPrefixLength, account, naclSlot)`},
+			nil, `peerctl:networks[1].cidrs: is not a known field (known: name, cidr, costCenter, azCount, azs, subnetPrefixLength, account, naclSlot, region, existing)`},
 		{"unknown account field", net(`name: analytics, cidr: 10.1.0.0/16, costCenter: a, account: {role: x}`),
 			nil, `peerctl:networks[1].account.role: is not a known field (known: id, profile, roleArn, sessionName, externalId)`},
 		{"wrong type", net(`name: analytics, cidr: 10.1.0.0/16, costCenter: a, azCount: three`),

@@ -21,7 +21,8 @@ type spec struct {
 	Networks    []networkSpec
 	BadNetworks []bool // BadNetworks[i]: Networks[i] could not be read cleanly
 	HasNetworks bool
-	Peerings    []Peering
+	Peerings    []peeringSpec
+	BadPeerings []bool
 	HasPeerings bool
 	Tags        map[string]string
 	Quotas      Quotas
@@ -46,6 +47,28 @@ type networkSpec struct {
 	SubnetPrefixLength *int            `json:"subnetPrefixLength"`
 	Account            json.RawMessage `json:"account"`
 	NACLSlot           *int            `json:"naclSlot"`
+	Region             *string         `json:"region"`
+	Existing           json.RawMessage `json:"existing"`
+}
+
+type existingSpec struct {
+	VPCID         string   `json:"vpcId"`
+	RouteTableIDs []string `json:"routeTableIds"`
+	SecurityGroup *bool    `json:"securityGroup"`
+	FlowLogs      *bool    `json:"flowLogs"`
+}
+
+// peeringSpec is one peerings entry as written (see Peering).
+type peeringSpec struct {
+	Requester     string    `json:"requester"`
+	Accepter      string    `json:"accepter"`
+	ConnectionID  string    `json:"connectionId"`
+	PeerVPCID     string    `json:"peerVpcId"`
+	PeerAccountID accountID `json:"peerAccountId"`
+	PeerCIDR      string    `json:"peerCidr"`
+	PeerRegion    string    `json:"peerRegion"`
+	PeerName      string    `json:"peerName"`
+	NACLSlot      *int      `json:"naclSlot"`
 }
 
 type accountSpec struct {
@@ -115,7 +138,7 @@ var keyDecoders = map[string]func(s *spec, field, value string, p *problems){
 	},
 	"peerings": func(s *spec, field, v string, p *problems) {
 		s.HasPeerings = true
-		s.Peerings, _ = decodeList[Peering](field, v, p)
+		s.Peerings, s.BadPeerings = decodeList[peeringSpec](field, v, p)
 	},
 	"tags":       objectKey(func(s *spec) any { return &s.Tags }),
 	"quotas":     objectKey(func(s *spec) any { return &s.Quotas }),

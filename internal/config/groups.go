@@ -1,9 +1,9 @@
 package config
 
-// AccountGroup is the networks that live in one AWS account. Resources that
-// AWS allows once per account and region (the AWS Config recorder and
-// delivery channel, the CloudWatch OAM sink) are created once per group, with
-// the provider of its first network and named after it.
+// AccountGroup is the networks that live in one AWS account and region.
+// Resources that AWS allows once per account and region (the AWS Config
+// recorder and delivery channel, the CloudWatch OAM sink) are created once
+// per group, with the provider of its first network and named after it.
 type AccountGroup struct {
 	// Networks in configuration order; Networks[0] names the group.
 	Networks []Network
@@ -11,6 +11,9 @@ type AccountGroup struct {
 
 // Name is the group's first network's name.
 func (g AccountGroup) Name() string { return g.Networks[0].Name }
+
+// Region is the group's region (all its networks share it).
+func (g AccountGroup) Region() string { return g.Networks[0].Region }
 
 // NetworkNames lists the group's network names.
 func (g AccountGroup) NetworkNames() []string {
@@ -21,7 +24,7 @@ func (g AccountGroup) NetworkNames() []string {
 	return out
 }
 
-// GroupByAccount partitions networks by the AWS account they are in, as
+// GroupByAccount partitions networks by the AWS account and region they are in, as
 // accountOf (network name -> account id) says, keeping configuration order;
 // the group's first network names it. The account ids come from where the
 // account is known for sure: the providers at deploy time (configured id, or
@@ -30,9 +33,9 @@ func (g AccountGroup) NetworkNames() []string {
 // are created once per group.
 func GroupByAccount(networks []Network, accountOf func(network string) string) []AccountGroup {
 	var groups []AccountGroup
-	index := map[string]int{}
+	index := map[[2]string]int{}
 	for _, n := range networks {
-		id := accountOf(n.Name)
+		id := [2]string{accountOf(n.Name), n.Region}
 		i, ok := index[id]
 		if !ok {
 			i = len(groups)

@@ -78,6 +78,11 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 			}
 			field := fmt.Sprintf("%s[%d]", netField, i)
 			n, ok := networkFromSpec(field, ns, p)
+			n.Region = c.Region
+			if ns.Region != nil {
+				n.Region = *ns.Region
+			}
+			n.Existing = existingFromSpec(field, ns, p)
 			resolveNACLSlot(field, ns, &n, p)
 			validateNetwork(field, n, c.Region, p)
 			c.Networks = append(c.Networks, n)
@@ -88,6 +93,7 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 		for i := range c.Networks {
 			c.Networks[i].SubnetPrefixLength = netplan.DefaultSubnetPrefixLength
 			c.Networks[i].NACLSlot = netplan.DefaultPeerSlot(c.Networks[i].Name)
+			c.Networks[i].Region = c.Region
 			cidrOK = append(cidrOK, true)
 		}
 	}
@@ -95,7 +101,7 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 	validateAccountSet(netField, c.Networks, p)
 	validateNACLSlots(netField, c.Networks, p)
 
-	c.Peerings = s.Peerings
+	c.Peerings = peeringsFromSpec(Namespace+":peerings", s.Peerings, s.BadPeerings, p)
 	if s.HasPeerings {
 		validatePeerings(Namespace+":peerings", c.Peerings, c.Networks, p)
 	} else {

@@ -50,9 +50,11 @@ type NetworkArgs struct {
 type Network struct {
 	pulumi.ResourceState
 
-	Name        string
-	CIDR        netip.Prefix
+	Name string
+	CIDR netip.Prefix
+	// Vpc is nil for an existing network; VpcID is set for every network.
 	Vpc         *ec2.Vpc
+	VpcID       pulumi.StringOutput
 	Subnets     map[string]*ec2.Subnet     // by AZ ID
 	RouteTables map[string]*ec2.RouteTable // by AZ ID
 	AZIDs       []string                   // the keys of Subnets, in subnet order

@@ -15,6 +15,10 @@ func (b *builder) vpc() error {
 		InstanceTenancy:    pulumi.String("default"),
 		Tags:               b.nameTags("vpc"),
 	}, b.parent)
+	if err != nil {
+		return err
+	}
 	b.n.Vpc = vpc
-	return err
+	b.n.VpcID = vpc.ID().ToStringOutput()
+	return nil
 }

@@ -33,9 +33,13 @@ type Document struct {
 	Region              string               `json:"region"`
 	// Quotas are the service quotas the configuration planned against, so
 	// policies check rule counts against the same numbers.
-	Quotas    config.Quotas  `json:"quotas"`
-	Resources []Resource     `json:"resources"`
-	Outputs   map[string]any `json:"outputs"`
+	Quotas config.Quotas `json:"quotas"`
+	// Networks and Peerings summarise the topology: which networks exist
+	// already, in which region each is, and which peerings are one-sided.
+	Networks  []NetworkSummary `json:"networks"`
+	Peerings  []PeeringSummary `json:"peerings"`
+	Resources []Resource       `json:"resources"`
+	Outputs   map[string]any   `json:"outputs"`
 
 	// networkOrder is the configuration's network order, and
 	// environmentSource where the environment name came from, for rendering.
@@ -108,6 +112,7 @@ func Build(cfg *config.Config, stackName string) (*Document, error) {
 		Resources:   mocks.resources(),
 		Outputs:     normalize(outputs),
 	}
+	doc.Networks, doc.Peerings = topology(cfg)
 	for _, n := range cfg.Networks {
 		doc.networkOrder = append(doc.networkOrder, n.Name)
 	}
