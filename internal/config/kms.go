@@ -120,11 +120,34 @@ func kmsKeyProblem(field, arn string, c *Config, nets []Network, unset string, p
 		return
 	}
 	region, account := m[2], m[3]
-	if partition, want := m[1], regions.Partition(c.Region); region == c.Region && partition != want {
-		p.add(field, arn, "is in partition %s, but region %s is in partition %s; its ARN starts arn:%s:kms:", partition, c.Region, want, want)
+	// A key serves only its own region, so it is compared with the region
+	// of every network that uses it (each network's region key, else
+	// peerctl:region).
+	var netRegions, regionNetwork []string
+	for _, n := range nets {
+		if r := c.regionOf(n); !slices.Contains(netRegions, r) {
+			netRegions = append(netRegions, r)
+			regionNetwork = append(regionNetwork, n.Name)
+		}
 	}
-	if region != c.Region {
+	if len(netRegions) == 0 {
+		netRegions, regionNetwork = []string{c.Region}, []string{""}
+	}
+	if partition, want := m[1], regions.Partition(netRegions[0]); region == netRegions[0] && partition != want {
+		p.add(field, arn, "is in partition %s, but region %s is in partition %s; its ARN starts arn:%s:kms:", partition, netRegions[0], want, want)
+	}
+	switch {
+	case len(netRegions) > 1:
+		var where []string
+		for i, r := range netRegions {
+			where = append(where, fmt.Sprintf("%s in %s", regionNetwork[i], r))
+		}
+		p.add(field, arn, "is one key for networks in %d regions (%s); AWS services use a KMS key only in its own region: name a key per network with kmsKeyArns, or %s",
+			len(netRegions), strings.Join(where, ", "), unset)
+	case region != netRegions[0] && netRegions[0] == c.Region:
 		p.add(field, arn, "is in region %s, but the stack deploys to %s (%s:region); AWS services use a KMS key only in its own region", region, c.Region, Namespace)
+	case region != netRegions[0]:
+		p.add(field, arn, "is in region %s, but network %s is in %s (its region key); AWS services use a KMS key only in its own region", region, regionNetwork[0], netRegions[0])
 	}
 	var accounts, firstNetwork []string
 	for _, n := range nets {

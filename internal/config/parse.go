@@ -68,7 +68,7 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 	var cidrOK []bool
 	if s.HasNetworks {
 		if len(s.Networks) == 0 && len(p.list) == 0 {
-			p.add(netField, "", "is empty; configure at least two networks or remove the key for the default pair")
+			p.add(netField, "", "is empty; configure at least two networks (or one with a one-sided peering) or remove the key for the default pair")
 		}
 		for i, ns := range s.Networks {
 			if s.BadNetworks[i] {
@@ -81,10 +81,11 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 			n.Region = c.Region
 			if ns.Region != nil {
 				n.Region = *ns.Region
+				validateNetworkRegion(field+".region", n.Region, c.Region, p)
 			}
 			n.Existing = existingFromSpec(field, ns, p)
 			resolveNACLSlot(field, ns, &n, p)
-			validateNetwork(field, n, c.Region, p)
+			validateNetwork(field, n, n.Region, p)
 			c.Networks = append(c.Networks, n)
 			cidrOK = append(cidrOK, ok)
 		}
@@ -100,10 +101,13 @@ func Parse(raw Raw, lookup LookupEnv) (*Config, error) {
 	validateNetworkSet(netField, c.Networks, cidrOK, p)
 	validateAccountSet(netField, c.Networks, p)
 	validateNACLSlots(netField, c.Networks, p)
+	validateExistingSet(netField, c.Networks, p)
 
 	c.Peerings = peeringsFromSpec(Namespace+":peerings", s.Peerings, s.BadPeerings, p)
 	if s.HasPeerings {
-		validatePeerings(Namespace+":peerings", c.Peerings, c.Networks, p)
+		valid := validatePeerings(Namespace+":peerings", s.Peerings, s.BadPeerings, c.Peerings, c.Networks, p)
+		validateOneSidedSet(Namespace+":peerings", s.Peerings, c, valid, p)
+		validateNetworkCount(netField, c, p)
 	} else {
 		c.Peerings = DefaultPeerings()
 		// Networks that could not be read are already reported; saying the
@@ -145,6 +149,9 @@ func networkFromSpec(field string, ns networkSpec, p *problems) (Network, bool) 
 			n.Account = Account{ID: string(a.ID), Profile: a.Profile, RoleARN: a.RoleARN,
 				SessionName: a.SessionName, ExternalID: a.ExternalID}
 		}
+	}
+	if hasExisting(ns) {
+		return existingNetworkFromSpec(field, ns, n, p)
 	}
 	switch {
 	case ns.AZCount != nil && len(ns.AZs) > 0 && *ns.AZCount != len(ns.AZs):

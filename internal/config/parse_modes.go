@@ -15,6 +15,7 @@ func existingFromSpec(field string, ns networkSpec, p *problems) *Existing {
 	if !decodeObject(field+".existing", string(ns.Existing), &es, p) {
 		return &Existing{}
 	}
+	validateExisting(field+".existing", es, p)
 	e := &Existing{VPCID: es.VPCID, RouteTableIDs: es.RouteTableIDs, SecurityGroup: true, FlowLogs: true}
 	if es.SecurityGroup != nil {
 		e.SecurityGroup = *es.SecurityGroup
@@ -41,7 +42,7 @@ func peeringsFromSpec(field string, specs []peeringSpec, bad []bool, p *problems
 		}
 		f := fmt.Sprintf("%s[%d]", field, i)
 		if ps.PeerCIDR != "" {
-			pr.PeerCIDR, _ = validateCIDR(f+".peerCidr", ps.PeerCIDR, p)
+			pr.PeerCIDR, _ = validatePeerCIDR(f+".peerCidr", ps.PeerCIDR, p)
 		}
 		pr.PeerNACLSlot = netplan.DefaultPeerSlot(pr.PartnerName())
 		if ps.NACLSlot != nil {

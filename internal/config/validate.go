@@ -64,10 +64,14 @@ func validateNetwork(field string, n Network, region string, p *problems) {
 	} else if reason := tagValueProblem(n.CostCenter); reason != "" {
 		p.add(field+".costCenter", n.CostCenter, "is not a valid tag value: %s", reason)
 	}
-	if n.AZCount < MinAZCount || n.AZCount > MaxAZCount {
-		p.add(field+".azCount", strconv.Itoa(n.AZCount), "must be between %d and %d", MinAZCount, MaxAZCount)
+	// An existing network has no AZs or subnets of peerctl's
+	// (existingNetworkFromSpec refuses the keys).
+	if !n.IsExisting() {
+		if n.AZCount < MinAZCount || n.AZCount > MaxAZCount {
+			p.add(field+".azCount", strconv.Itoa(n.AZCount), "must be between %d and %d", MinAZCount, MaxAZCount)
+		}
+		validateAZs(field, n.AZs, n.AZCount, region, p)
 	}
-	validateAZs(field, n.AZs, n.AZCount, region, p)
 	validateAccount(field+".account", n.Account, p)
 }
 
@@ -154,50 +158,15 @@ func validatePeeringNames(field string, peerings []Peering, valid []bool, p *pro
 				continue
 			}
 			if pr.Name() == other.Name() && j < i {
-				p.add(fmt.Sprintf("%s[%d]", field, i), pr.Name(), "(%s to %s) has the same name as %s[%d] (%s to %s): a peering is named <requester>-<accepter>, and network names contain hyphens; rename a network",
-					pr.Requester, pr.Accepter, field, j, other.Requester, other.Accepter)
+				p.add(fmt.Sprintf("%s[%d]", field, i), pr.Name(), "(%s) has the same name as %s[%d] (%s): a peering is named <requester>-<accepter>, and network names contain hyphens; rename a network%s",
+					sides(pr), field, j, sides(other), partnerHint(pr, other))
 				break
 			}
 			if word, ok := continues(pr.Name(), other.Name(), peeringNameWords); ok {
-				p.add(fmt.Sprintf("%s[%d]", field, i), pr.Name(), "(%s to %s) is peering %q (%s[%d]) followed by %q, a word peerctl puts after peering names (%s-%s-...); the two peerings' resource names could collide: rename a network",
-					pr.Requester, pr.Accepter, other.Name(), field, j, "-"+word, other.Name(), word)
+				p.add(fmt.Sprintf("%s[%d]", field, i), pr.Name(), "(%s) is peering %q (%s[%d]) followed by %q, a word peerctl puts after peering names (%s-%s-...); the two peerings' resource names could collide: rename a network%s",
+					sides(pr), other.Name(), field, j, "-"+word, other.Name(), word, partnerHint(pr, other))
 				break
 			}
 		}
 	}
-}
-
-func validatePeerings(field string, peerings []Peering, nets []Network, p *problems) {
-	known := func(name string) bool {
-		return slices.ContainsFunc(nets, func(n Network) bool { return n.Name == name })
-	}
-	names := make([]string, len(nets))
-	for i, n := range nets {
-		names[i] = n.Name
-	}
-	seen := map[[2]string]int{}
-	valid := make([]bool, len(peerings))
-	for i, pr := range peerings {
-		f := fmt.Sprintf("%s[%d]", field, i)
-		valid[i] = known(pr.Requester) && known(pr.Accepter) && pr.Requester != pr.Accepter
-		for _, side := range []struct{ key, name string }{{"requester", pr.Requester}, {"accepter", pr.Accepter}} {
-			if side.name == "" {
-				p.add(f+"."+side.key, "", "is required (a network name: %s)", strings.Join(names, ", "))
-			} else if !known(side.name) {
-				p.add(f+"."+side.key, side.name, "is not a configured network (networks: %s)", strings.Join(names, ", "))
-			}
-		}
-		if pr.Requester != "" && pr.Requester == pr.Accepter {
-			p.add(f, pr.Name(), "peers network %q with itself", pr.Requester)
-			continue
-		}
-		pair := [2]string{min(pr.Requester, pr.Accepter), max(pr.Requester, pr.Accepter)}
-		if j, dup := seen[pair]; dup {
-			p.add(f, pr.Name(), "duplicates %s[%d]: %s and %s are already peered", field, j, pr.Requester, pr.Accepter)
-			valid[i] = false
-			continue
-		}
-		seen[pair] = i
-	}
-	validatePeeringNames(field, peerings, valid, p)
 }

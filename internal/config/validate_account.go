@@ -189,16 +189,17 @@ func accountLabel(nets []Network, group []int) string {
 // peerctl generates from network names and the environment against IAM's
 // and S3's length limits.
 func validateStackLimits(c *Config, p *problems) {
-	partition := iamdoc.Partition(c.Region)
 	for i, n := range c.Networks {
 		field := fmt.Sprintf("%s:networks[%d]", Namespace, i)
+		region := c.regionOf(n)
+		partition := iamdoc.Partition(region)
 		if arn := n.Account.RoleARN; arn != "" {
 			if got := strings.SplitN(arn, ":", 3)[1]; got != partition {
 				p.add(field+".account.roleArn", arn, "is in partition %s, but region %s is in partition %s; a role can only be assumed for its own partition",
-					got, c.Region, partition)
+					got, region, partition)
 			}
 		}
-		validateGeneratedNames(field+".name", n.Name, c, p)
+		validateGeneratedNames(field+".name", n.Name, region, c, p)
 	}
 }
 
@@ -212,12 +213,12 @@ var awsOf = map[names.Kind]string{names.BucketKind: "S3", names.RoleKind: "IAM",
 // validateGeneratedNames checks the globally scoped names peerctl builds
 // from a network's name, the environment and the region (package names)
 // against AWS's length limits, before any resource is registered.
-func validateGeneratedNames(field, network string, c *Config, p *problems) {
-	code := names.RegionCode(c.Region)
+func validateGeneratedNames(field, network, region string, c *Config, p *problems) {
+	code := names.RegionCode(region)
 	if code == "" {
 		return // validateRegion has refused the region
 	}
-	for _, g := range names.ForNetwork(network, c.Environment, c.Region, namesPlaceholderAccount) {
+	for _, g := range names.ForNetwork(network, c.Environment, region, namesPlaceholderAccount) {
 		if len(g.Name) <= g.Kind.Limit() {
 			continue
 		}

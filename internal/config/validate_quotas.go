@@ -121,12 +121,14 @@ func validateQuotas(c *Config, p *problems) {
 	for i, n := range c.Networks {
 		peers := len(c.Peers(n.Name))
 		field := fmt.Sprintf("%s:networks[%d]", Namespace, i)
-		if rules := netplan.NACLRulesPerDirection(peers, c.NACLEphemeral); ok["naclRulesPerDirection"] && rules > q.NACLRulesPerDirection {
+		// An existing network gets no network ACL and, with
+		// existing.securityGroup false, no security group from peerctl.
+		if rules := netplan.NACLRulesPerDirection(peers, c.NACLEphemeral); !n.IsExisting() && ok["naclRulesPerDirection"] && rules > q.NACLRulesPerDirection {
 			p.add(field, n.Name, "has %d peers and would need %d network ACL rules per direction, over the quota of %d (%s:quotas.naclRulesPerDirection, at most 40 once AWS raises it)%s",
 				peers, rules, q.NACLRulesPerDirection, Namespace, ephemeralCost(c.NACLEphemeral))
 		}
 		in, out := netplan.SecurityGroupRules(peers)
-		if ok["securityGroupRulesPerDirection"] && max(in, out) > q.SecurityGroupRulesPerDirection {
+		if n.HasSecurityGroup() && ok["securityGroupRulesPerDirection"] && max(in, out) > q.SecurityGroupRulesPerDirection {
 			p.add(field, n.Name, "has %d peers and would need %d security group rules in one direction, over the quota of %d (%s:quotas.securityGroupRulesPerDirection)",
 				peers, max(in, out), q.SecurityGroupRulesPerDirection, Namespace)
 		}
@@ -140,19 +142,43 @@ func validateQuotas(c *Config, p *problems) {
 		}
 	}
 	for _, group := range accountGroups(c.Networks) {
-		validateAccountQuotas(c, group, ok, p)
+		for _, created := range createdByRegion(c.Networks, group) {
+			validateAccountQuotas(c, created, ok, p)
+		}
 	}
 	validateStackLimits(c, p)
 }
 
-// validateAccountQuotas checks the per-region quotas of one account: its
-// networks' VPCs and gateway endpoints all land in the stack's region.
+// createdByRegion splits one account's networks by region, keeping only
+// those peerctl creates: VPC and gateway endpoint quotas are per account
+// and region, and an existing VPC is already counted by AWS (its
+// endpoints, if any, are not peerctl's).
+func createdByRegion(nets []Network, group []int) [][]int {
+	var out [][]int
+	index := map[string]int{}
+	for _, i := range group {
+		if nets[i].IsExisting() {
+			continue
+		}
+		k, seen := index[nets[i].Region]
+		if !seen {
+			k = len(out)
+			index[nets[i].Region] = k // Parse sets every network's region
+			out = append(out, nil)
+		}
+		out[k] = append(out[k], i)
+	}
+	return out
+}
+
+// validateAccountQuotas checks the per-region quotas of one account in one
+// region: the VPCs and gateway endpoints of the networks peerctl creates.
 func validateAccountQuotas(c *Config, group []int, ok map[string]bool, p *problems) {
 	names := make([]string, len(group))
 	for i, ni := range group {
 		names[i] = c.Networks[ni].Name
 	}
-	where := fmt.Sprintf("%s in %s", accountLabel(c.Networks, group), c.Region)
+	where := fmt.Sprintf("%s in %s", accountLabel(c.Networks, group), c.Networks[group[0]].Region)
 	field := Namespace + ":networks"
 	value := strings.Join(names, ", ")
 	q := c.Quotas
