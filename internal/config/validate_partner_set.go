@@ -105,16 +105,18 @@ func validatePartnerSlots(field string, specs []peeringSpec, c *Config, ok []boo
 		}
 		f := fmt.Sprintf("%s[%d].naclSlot", field, i)
 		slot := strconv.Itoa(pr.PeerNACLSlot)
+		// A partner named like a network or another partner has that
+		// one's derived slot by design; the name is reported as such.
 		clash := ""
 		for k, o := range c.Networks {
-			if o.NACLSlot == pr.PeerNACLSlot && o.NACLSlot >= 0 {
+			if o.NACLSlot == pr.PeerNACLSlot && o.NACLSlot >= 0 && o.Name != pr.PartnerName() {
 				clash = fmt.Sprintf("%s:networks[%d] (%s)", Namespace, k, o.Name)
 				break
 			}
 		}
 		if clash == "" {
 			for j, other := range c.Peerings[:i] {
-				if ok[j] && other.OneSided() && other.Ours() == pr.Ours() && other.PeerNACLSlot == pr.PeerNACLSlot {
+				if ok[j] && other.OneSided() && other.Ours() == pr.Ours() && other.PeerNACLSlot == pr.PeerNACLSlot && other.PartnerName() != pr.PartnerName() {
 					clash = fmt.Sprintf("%s[%d] (partner %s)", field, j, other.PartnerName())
 					break
 				}
