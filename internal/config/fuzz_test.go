@@ -39,6 +39,16 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("config:\n  peerctl:region: [a]\n  region: b\n  peerctl:tags: {a: [1], b: {c: d}}\n"))
 	f.Add([]byte("config:\n  peerctl:region: us-east-1\n\tx: 1\n"))
 	f.Add([]byte("config:\n &0000000: #0000\n")) // found by fuzzing: a key with no name
+	// Issue 12's modes: existing networks, network regions, one-sided peerings.
+	for _, name := range []string{"../../examples/existing-vpc/Pulumi.dev.yaml", "../../examples/partner/Pulumi.dev.yaml"} {
+		if data, err := os.ReadFile(name); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(modesYAML([]string{tradingNet, legacyNet(`, region: eu-west-1, existing: {vpcId: vpc-0a1b2c3d, routeTableIds: [rtb-0a1b2c3d], securityGroup: false, flowLogs: false}`)},
+		[]string{tradingPair, acceptPartner + `, peerAccountId: "333333333333", naclSlot: 3}`})))
+	f.Add([]byte(modesYAML([]string{tradingNet}, []string{requestPartner + `, peerRegion: us-west-2, peerName: clearing, connectionId: pcx-1}`,
+		`{accepter: trading, connectionId: pcx-0123456789abcdef0, peerCidr: 10.0.0.0/8, naclSlot: -1}`})))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		raw, err := ParseStackYAML(data)
 		if err != nil {
@@ -99,10 +109,14 @@ func checkInvariants(t interface {
 			t.Fatalf("accepted duplicate network %q", n.Name)
 		}
 		names[n.Name] = true
-		if !netplan.IsPrivate(n.CIDR) || n.AZCount < MinAZCount || n.AZCount > MaxAZCount {
+		if !netplan.IsPrivate(n.CIDR) || (!n.IsExisting() && (n.AZCount < MinAZCount || n.AZCount > MaxAZCount)) {
 			t.Fatalf("accepted network %+v", n)
 		}
-		if _, err := netplan.Subnets(n.CIDR, n.AZCount, n.SubnetPrefixLength); err != nil {
+		if n.IsExisting() {
+			if !vpcIDPattern.MatchString(n.Existing.VPCID) || n.AZCount != 0 || len(n.AZs) != 0 {
+				t.Fatalf("accepted existing network %+v %+v", n, *n.Existing)
+			}
+		} else if _, err := netplan.Subnets(n.CIDR, n.AZCount, n.SubnetPrefixLength); err != nil {
 			t.Fatalf("accepted network %q whose subnets do not fit: %v", n.Name, err)
 		}
 		for _, o := range c.Networks[:i] {
@@ -115,14 +129,51 @@ func checkInvariants(t interface {
 			t.Fatalf("accepted %d peers for %q over the NACL quota", peers, n.Name)
 		}
 	}
+	oneSided := false
 	for _, p := range c.Peerings {
+		if p.OneSided() {
+			oneSided = true
+			checkPartner(t, c, p)
+			continue
+		}
 		if !names[p.Requester] || !names[p.Accepter] || p.Requester == p.Accepter {
 			t.Fatalf("accepted peering %+v", p)
 		}
 	}
+	if len(c.Networks) < 2 && !oneSided {
+		t.Fatalf("accepted %d networks without a one-sided peering", len(c.Networks))
+	}
 	fl := c.Observability.FlowLogs
 	if fl.MaxAggregationInterval != 60 && fl.MaxAggregationInterval != 600 {
 		t.Fatalf("accepted flow-log interval %d", fl.MaxAggregationInterval)
+	}
+}
+
+// checkPartner asserts what an accepted one-sided peering guarantees: its
+// network is configured, its partner identified by a well-formed id, and
+// its CIDR routable beside its network's and the network's other peers.
+func checkPartner(t interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}, c *Config, p Peering) {
+	t.Helper()
+	n, ok := c.Network(p.Ours())
+	switch {
+	case !ok || (p.Requester != "") == (p.Accepter != ""):
+		t.Fatalf("accepted one-sided peering without exactly one configured network: %+v", p)
+	case p.Mode() == AccepterOnly && (!peeringIDPattern.MatchString(p.ConnectionID) || p.PeerVPCID != ""):
+		t.Fatalf("accepted accepter-only peering %+v", p)
+	case p.Mode() == RequesterOnly && (!vpcIDPattern.MatchString(p.PeerVPCID) || !accountIDPattern.MatchString(p.PeerAccountID) || p.ConnectionID != ""):
+		t.Fatalf("accepted requester-only peering %+v", p)
+	case !p.PeerCIDR.IsValid() || p.PeerCIDR.Overlaps(n.CIDR) || p.PeerCIDR.Bits() < minPeerPrefixLength:
+		t.Fatalf("accepted partner CIDR %s beside %s", p.PeerCIDR, n.CIDR)
+	case p.PeerAccountID != "" && p.PeerAccountID == n.Account.ExpectedID():
+		t.Fatalf("accepted partner account equal to ours: %+v", p)
+	}
+	for _, peer := range c.Peers(n.Name) {
+		if peer.Name != p.PartnerName() && peer.CIDR.Overlaps(p.PeerCIDR) {
+			t.Fatalf("accepted partner %s %s overlapping peer %s %s of %s", p.PartnerName(), p.PeerCIDR, peer.Name, peer.CIDR, n.Name)
+		}
 	}
 }
 
