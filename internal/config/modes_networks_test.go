@@ -30,9 +30,16 @@ func modesYAML(networks []string, peerings []string, extra ...string) string {
 }
 
 // modesProblems parses yaml and returns every problem (nil: accepted).
-func modesProblems(t *testing.T, yaml string) []string {
+func modesProblems(t interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}, yaml string) []string {
 	t.Helper()
-	_, err := parseYAML(t, yaml, nil)
+	raw, err := ParseStackYAML([]byte(yaml))
+	if err != nil {
+		t.Fatalf("ParseStackYAML: %v", err)
+	}
+	_, err = Parse(raw, env(nil))
 	if err == nil {
 		return nil
 	}
