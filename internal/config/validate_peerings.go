@@ -27,13 +27,16 @@ func partnerHint(a, b Peering) string {
 	return ""
 }
 
-// partnerKeys are the keys of a one-sided peering, each with the mode it
-// belongs to, in the order they are reported.
-var partnerKeys = []struct {
+// partnerKey is a key of a one-sided peering: the mode it belongs to
+// ("" for both one-sided modes) and its value as written, if set.
+type partnerKey struct {
 	key  string
 	mode PeeringMode
 	set  func(peeringSpec) (string, bool)
-}{
+}
+
+// partnerKeys are the one-sided keys, in the order they are reported.
+var partnerKeys = []partnerKey{
 	{"connectionId", AccepterOnly, func(s peeringSpec) (string, bool) { return s.ConnectionID, s.ConnectionID != "" }},
 	{"peerVpcId", RequesterOnly, func(s peeringSpec) (string, bool) { return s.PeerVPCID, s.PeerVPCID != "" }},
 	{"peerAccountId", "", func(s peeringSpec) (string, bool) { return string(s.PeerAccountID), s.PeerAccountID != "" }},
@@ -50,11 +53,7 @@ var partnerKeys = []struct {
 
 // hasPartnerKeys reports whether an entry sets any one-sided key.
 func hasPartnerKeys(s peeringSpec) bool {
-	return slices.ContainsFunc(partnerKeys, func(k struct {
-		key  string
-		mode PeeringMode
-		set  func(peeringSpec) (string, bool)
-	}) bool {
+	return slices.ContainsFunc(partnerKeys, func(k partnerKey) bool {
 		_, ok := k.set(s)
 		return ok
 	})
