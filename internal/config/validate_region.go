@@ -71,6 +71,11 @@ func validateAZs(field string, azs []string, azCount int, region string, p *prob
 // validateRegionServices refuses settings that need an AWS service the
 // stack's partition does not offer. Parse calls it once observability
 // defaults are applied.
+//
+// Networks may have regions of their own, but validateNetworkRegion keeps
+// them in peerctl:region's partition, and the services checked here are
+// offered per partition: checking the stack's partition covers every
+// network's region.
 func validateRegionServices(c *Config, p *problems) {
 	part := regions.PartitionOf(c.Region)
 	if part.Unsupported != "" {
