@@ -46,6 +46,14 @@ func (e *ExistingVPC) validate() error {
 	return nil
 }
 
+// sortedRouteTables are RouteTableIDs in id order, so the order they are
+// configured in changes nothing.
+func (e *ExistingVPC) sortedRouteTables() []string {
+	ids := slices.Clone(e.RouteTableIDs)
+	slices.Sort(ids)
+	return ids
+}
+
 // DiscoverRouteTables lists every route table of vpcID (the main one
 // included), sorted so that route names and plan output do not depend on
 // the order AWS returns them in. It runs at program time with the network's
@@ -79,7 +87,7 @@ func (a *NetworkArgs) existingInputs() pulumi.Map {
 		"peers":                 peers,
 		"existing":              pulumi.Bool(true),
 		"vpcId":                 pulumi.String(a.Existing.VpcID),
-		"routeTableIds":         pulumi.ToStringArray(a.Existing.RouteTableIDs),
+		"routeTableIds":         pulumi.ToStringArray(a.Existing.sortedRouteTables()),
 		"routeTablesDiscovered": pulumi.Bool(a.Existing.Discovered),
 		"securityGroup":         pulumi.Bool(a.Existing.SecurityGroup),
 	}
@@ -91,8 +99,7 @@ func (a *NetworkArgs) existingInputs() pulumi.Map {
 func (b *builder) existing() error {
 	e := b.args.Existing
 	b.n.VpcID = pulumi.String(e.VpcID).ToStringOutput()
-	b.n.ExistingRouteTableIDs = slices.Clone(e.RouteTableIDs)
-	slices.Sort(b.n.ExistingRouteTableIDs)
+	b.n.ExistingRouteTableIDs = e.sortedRouteTables()
 	b.n.RouteTableIDs = pulumi.ToStringArray(b.n.ExistingRouteTableIDs).ToStringArrayOutput()
 	outputs := pulumi.Map{
 		"vpcId":         b.n.VpcID,
