@@ -5,7 +5,9 @@
 // traffic within the VPC, TCP 443 and the ephemeral range (1024-65535 by
 // default, which includes 5432) with each peer in that peer's fixed rule
 // slot, and the endpoints' traffic; the application security group narrows
-// the peers to TCP 443 and 5432.
+// the peers to TCP 443 and 5432. In an existing VPC (NetworkArgs.Existing)
+// the component creates only the application security group (see
+// ExistingVPC).
 package network
 
 import (
