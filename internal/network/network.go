@@ -5,7 +5,9 @@
 // traffic within the VPC, TCP 443 and the ephemeral range (1024-65535 by
 // default, which includes 5432) with each peer in that peer's fixed rule
 // slot, and the endpoints' traffic; the application security group narrows
-// the peers to TCP 443 and 5432.
+// the peers to TCP 443 and 5432. In an existing VPC (NetworkArgs.Existing)
+// the component creates only the application security group (see
+// ExistingVPC).
 package network
 
 import (
@@ -44,6 +46,10 @@ type NetworkArgs struct {
 	// EndpointPerimeter, when set, limits the gateway endpoints to these
 	// accounts' resources; nil keeps AWS's full-access default policy.
 	EndpointPerimeter *EndpointPerimeter
+	// Existing, when set, peers a VPC peerctl did not create: no VPC,
+	// subnet, route table, NACL or endpoint is created, and Subnets must
+	// be empty (see ExistingVPC).
+	Existing *ExistingVPC
 }
 
 // Network is a VPC and everything inside it.
@@ -53,14 +59,19 @@ type Network struct {
 	Name string
 	CIDR netip.Prefix
 	// Vpc is nil for an existing network; VpcID is set for every network.
-	Vpc         *ec2.Vpc
-	VpcID       pulumi.StringOutput
+	Vpc   *ec2.Vpc
+	VpcID pulumi.StringOutput
+	// Subnets, RouteTables, AZIDs, Nacl and Endpoints are empty (nil) for
+	// an existing network; AppSG is nil where no security group is created.
 	Subnets     map[string]*ec2.Subnet     // by AZ ID
 	RouteTables map[string]*ec2.RouteTable // by AZ ID
 	AZIDs       []string                   // the keys of Subnets, in subnet order
 	Nacl        *ec2.NetworkAcl
 	AppSG       *ec2.SecurityGroup
 	Endpoints   map[string]*ec2.VpcEndpoint // by service: s3, dynamodb
+	// ExistingRouteTableIDs are an existing network's route tables that get
+	// routes to the peers (given, or discovered), sorted; nil when created.
+	ExistingRouteTableIDs []string
 
 	SubnetIDs     pulumi.StringArrayOutput
 	RouteTableIDs pulumi.StringArrayOutput
@@ -77,6 +88,12 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		return nil, err
 	}
 	b := &builder{ctx: ctx, n: n, args: args, parent: pulumi.Parent(n)}
+	if args.Existing != nil {
+		if err := b.existing(); err != nil {
+			return nil, fmt.Errorf("network %q: %w", name, err)
+		}
+		return n, nil
+	}
 	steps := []func() error{b.vpc, b.subnets, b.defaults, b.securityGroup, b.nacl, b.endpoints}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -107,6 +124,13 @@ func (a *NetworkArgs) validate() error {
 		return fmt.Errorf("environment and region are required")
 	case !a.CIDR.IsValid():
 		return fmt.Errorf("cidr is required")
+	case a.Existing != nil:
+		if err := a.Existing.validate(); err != nil {
+			return err
+		}
+		if len(a.Subnets) > 0 {
+			return fmt.Errorf("an existing VPC (%s) gets no subnets", a.Existing.VpcID)
+		}
 	case len(a.Subnets) == 0:
 		return fmt.Errorf("at least one subnet is required")
 	}
@@ -133,6 +157,9 @@ func (a *NetworkArgs) validate() error {
 // inputs are recorded in state (and shown by the offline plan) so a reviewer
 // sees what the component was asked to build.
 func (a *NetworkArgs) inputs() pulumi.Map {
+	if a.Existing != nil {
+		return a.existingInputs()
+	}
 	subnets := pulumi.Map{}
 	for _, s := range a.Subnets {
 		subnets[s.AZID] = pulumi.String(s.CIDR.String())

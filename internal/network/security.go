@@ -20,7 +20,7 @@ func (b *builder) securityGroup() error {
 	sg, err := ec2.NewSecurityGroup(b.ctx, b.n.Name+"-app-sg", &ec2.SecurityGroupArgs{
 		Name:        pulumi.String(b.physical("app-sg")),
 		Description: pulumi.String(fmt.Sprintf("%s workloads: HTTPS and PostgreSQL with peered networks only", b.n.Name)),
-		VpcId:       b.n.Vpc.ID(),
+		VpcId:       b.n.VpcID, // set for created and existing VPCs alike
 		Tags:        b.nameTags("app-sg"),
 	}, b.parent)
 	if err != nil {

@@ -174,12 +174,58 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		}), nil
 	case "aws:index/getRegion:getRegion":
 		return resource.NewPropertyMapFromMap(map[string]any{"id": regionName, "name": regionName}), nil
+	case "aws:ec2/getRouteTables:getRouteTables":
+		// An existing VPC's route tables are only known at preview/up.
+		vpcID := filterValue(args.Args, "vpc-id")
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": regionName, "ids": DiscoveredRouteTables(vpcID),
+		}), nil
+	case "aws:ec2/getVpcPeeringConnections:getVpcPeeringConnections":
+		// Offline, no partner has accepted anything: a requester-only
+		// connection is never active, so its DNS option is left for the
+		// first up after the partner accepts.
+		return resource.NewPropertyMapFromMap(map[string]any{"id": regionName, "ids": []string{}}), nil
 	case "aws:index/getPartition:getPartition":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": partition.ID, "partition": partition.ID, "dnsSuffix": partition.DNSSuffix,
 		}), nil
 	}
 	return nil, fmt.Errorf("the offline plan has no answer for %s; add it to internal/plan/mocks.go", args.Token)
+}
+
+// DiscoveredRouteTablePrefix starts the placeholder ids the offline plan
+// gives an existing VPC's discovered route tables: obviously not AWS ids
+// (those are rtb- and 8 or 17 hex digits), so no reviewer takes them for
+// real ones; the plan says they are discovered at preview/up.
+const DiscoveredRouteTablePrefix = "rtb-discovered-"
+
+// DiscoveredRouteTables is the offline plan's answer for the route tables
+// of vpcID: one placeholder, derived from the VPC id so it is the same on
+// every run and differs between VPCs.
+func DiscoveredRouteTables(vpcID string) []string {
+	return []string{DiscoveredRouteTablePrefix + strings.TrimPrefix(vpcID, "vpc-")}
+}
+
+// filterValue is the first value of the invoke filter called name
+// (filters: [{name, values}]), "" if there is none.
+func filterValue(args resource.PropertyMap, name string) string {
+	v, ok := args["filters"]
+	if !ok || !v.IsArray() {
+		return ""
+	}
+	for _, f := range v.ArrayValue() {
+		if !f.IsObject() {
+			continue
+		}
+		obj := f.ObjectValue()
+		if n := obj["name"]; !n.IsString() || n.StringValue() != name {
+			continue
+		}
+		if vals := obj["values"]; vals.IsArray() && len(vals.ArrayValue()) > 0 && vals.ArrayValue()[0].IsString() {
+			return vals.ArrayValue()[0].StringValue()
+		}
+	}
+	return ""
 }
 
 // accountOf is the account a provider is pinned to, if the plan can tell.

@@ -11,14 +11,20 @@ import (
 	"github.com/peerctl/peerctl/internal/netplan"
 )
 
-// chooseAZs returns each network's AZ IDs. Networks with explicit azs keep
-// them; the others get the lowest AZ IDs that every such network's account
-// offers, so that subnets line up in the same physical zones across accounts.
+// chooseAZs returns each created network's AZ IDs. Networks with explicit
+// azs keep them; the others get the lowest AZ IDs that every such network
+// of the same region offers in its account, so that subnets line up in the
+// same physical zones across accounts. AZ IDs are per region, so networks
+// of other regions do not constrain each other. Existing networks get
+// none: their subnets are theirs.
 func chooseAZs(ctx *pulumi.Context, cfg *config.Config, accounts map[string]*Account) (map[string][]string, error) {
 	out := map[string][]string{}
-	var lists [][]string
-	var asked []string
+	lists := map[string][][]string{} // by region
+	asked := map[string][]string{}   // by region
 	for _, n := range cfg.Networks {
+		if n.IsExisting() {
+			continue
+		}
 		if len(n.AZs) > 0 {
 			out[n.Name] = n.AZs
 			continue
@@ -32,17 +38,19 @@ func chooseAZs(ctx *pulumi.Context, cfg *config.Config, accounts map[string]*Acc
 		if err != nil {
 			return nil, fmt.Errorf("network %q: listing availability zones: %w", n.Name, err)
 		}
-		lists = append(lists, zones.ZoneIds)
-		asked = append(asked, n.Name)
+		region := networkRegion(cfg, n)
+		lists[region] = append(lists[region], zones.ZoneIds)
+		asked[region] = append(asked[region], n.Name)
 	}
 	for _, n := range cfg.Networks {
-		if len(n.AZs) > 0 {
+		if n.IsExisting() || len(n.AZs) > 0 {
 			continue
 		}
-		ids, err := netplan.ChooseAZs(lists, n.AZCount)
+		region := networkRegion(cfg, n)
+		ids, err := netplan.ChooseAZs(lists[region], n.AZCount)
 		if err != nil {
 			return nil, fmt.Errorf("network %q: %w across networks %s; lower azCount or set azs explicitly",
-				n.Name, err, strings.Join(asked, ", "))
+				n.Name, err, strings.Join(asked[region], ", "))
 		}
 		out[n.Name] = ids
 	}

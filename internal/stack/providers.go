@@ -18,13 +18,14 @@ type Account struct {
 	ID string
 }
 
-// newAccount creates the explicit AWS provider of one network. The logical
-// name is the network's name, which is how the offline plan attributes every
-// resource to an account. allowedAccountIds makes a deploy with the wrong
-// credentials fail before anything is created.
+// newAccount creates the explicit AWS provider of one network, in the
+// network's own region. The logical name is the network's name, which is
+// how the offline plan attributes every resource to an account.
+// allowedAccountIds makes a deploy with the wrong credentials fail before
+// anything is created.
 func newAccount(ctx *pulumi.Context, cfg *config.Config, n config.Network) (*Account, error) {
 	args := &aws.ProviderArgs{
-		Region: pulumi.String(cfg.Region),
+		Region: pulumi.String(networkRegion(cfg, n)),
 		DefaultTags: &aws.ProviderDefaultTagsArgs{
 			Tags: pulumi.ToStringMap(tags.Defaults(cfg.Environment, n.CostCenter, cfg.Tags)),
 		},
@@ -63,4 +64,13 @@ func newAccount(ctx *pulumi.Context, cfg *config.Config, n config.Network) (*Acc
 		id = identity.AccountId
 	}
 	return &Account{Provider: provider, ID: id}, nil
+}
+
+// networkRegion is n's region: its own (config resolves it to
+// peerctl:region when the network sets none), else the stack's.
+func networkRegion(cfg *config.Config, n config.Network) string {
+	if n.Region != "" {
+		return n.Region
+	}
+	return cfg.Region
 }
