@@ -226,3 +226,13 @@ func statement(t *testing.T, policy any, sid string) map[string]any {
 	t.Fatalf("no statement %s in %v", sid, policy)
 	return nil
 }
+
+// decodeJSON decodes a JSON object.
+func decodeJSON(t *testing.T, s string) map[string]any {
+	t.Helper()
+	var out map[string]any
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		t.Fatalf("%v: %s", err, s)
+	}
+	return out
+}
