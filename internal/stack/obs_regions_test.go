@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/peerctl/peerctl/internal/plan"
 	"github.com/peerctl/peerctl/internal/stack"
 	"github.com/peerctl/peerctl/internal/testing/obstest"
 )
@@ -197,4 +198,44 @@ func alarmWidgetARNs(d obsResource) []string {
 		}
 	}
 	return out
+}
+
+// The whole program, planned: one account with a network in each of two
+// regions registers every per-group resource once per group, under
+// distinct logical and physical names (a clash would be a duplicate URN,
+// or two resources AWS refuses to create under one name).
+func TestPlanOneAccountTwoRegions(t *testing.T) {
+	cfg := parseConfig(t, obstest.OneAccount("peerctl:environment: prod", "peerctl:dashboard: {crossAccount: true}"))
+	setRegion(t, cfg, "analytics", "eu-west-1")
+	doc, err := plan.Build(cfg, "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &obstest.Plan{Document: doc, Config: cfg}
+	want := map[string][]string{
+		obstest.RecorderType:  {"analytics-config-recorder-prod", "trading-config-recorder-prod"},
+		obstest.AliasType:     {"alias/peerctl-logs-analytics-prod", "alias/peerctl-logs-trading-prod"},
+		obstest.DashboardType: {"vpc-peering-dashboard-analytics-prod-euw1", "vpc-peering-dashboard-prod-use1"},
+	}
+	for typ, names := range want {
+		var got []string
+		for _, r := range p.OfType(typ) {
+			if typ == obstest.AliasType && !strings.HasPrefix(obstest.Str(r.Inputs["name"]), "alias/peerctl-logs-") {
+				continue // the alarm topics' key aliases
+			}
+			key := "name"
+			if typ == obstest.DashboardType {
+				key = "dashboardName"
+			}
+			got = append(got, obstest.Str(r.Inputs[key]))
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, names) {
+			t.Errorf("%s: %v, want %v", typ, got, names)
+		}
+	}
+	// One account: nothing to link, whatever the region.
+	if n := len(p.OfType(obstest.SinkType)) + len(p.OfType(obstest.LinkType)); n != 0 {
+		t.Errorf("%d OAM resources in a one-account stack", n)
+	}
 }
