@@ -1,7 +1,8 @@
 // Package compliance is the Compliance component: AWS Config in one
-// account. AWS allows one configuration recorder and one delivery channel
-// per account and region, so there is one component per account (not per
-// network), named after the account's first network.
+// account and region. AWS allows one configuration recorder and one
+// delivery channel per account and region, so there is one component per
+// account group (account and region, not per network), named after the
+// group's first network.
 //
 // With CreateRecorder, the component creates the recorder (recording only
 // the resource types its rules evaluate), the role it uses, a hardened

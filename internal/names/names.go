@@ -2,9 +2,11 @@
 // resources AWS names globally: S3 buckets (one namespace across every
 // account and region of a partition), IAM roles (one namespace per account
 // across every region) and CloudWatch dashboards (per account, not per
-// region). Each carries the region's short code, so the same environment
-// can run in a second region (disaster recovery) without colliding with the
-// first; S3 bucket names also carry the account id.
+// region). Each carries the short code of the region its resource serves
+// (the network's region, or its account group's), so the same environment
+// can run in a second region (disaster recovery), and one account can hold
+// networks of one stack in two regions, without names colliding; S3 bucket
+// names also carry the account id.
 //
 // Config validation checks these names against AWS's limits, and the
 // components create resources under them, so both import this package

@@ -2,6 +2,7 @@ package observability
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/oam"
@@ -16,13 +17,14 @@ const MetricResourceType = "AWS::CloudWatch::Metric"
 // DashboardArgs describe the dashboard(s) over every network.
 type DashboardArgs struct {
 	Environment string
-	Region      string
 	// CrossAccount also shows every account's metrics on the main dashboard
 	// in the monitoring account, through a CloudWatch cross-account
-	// observability (OAM) sink there and a link from each other account.
-	// Each other account gets a dashboard of its own in both modes (see
-	// Dashboard.PerAccount); without CrossAccount the main dashboard shows
-	// only the monitoring account's networks.
+	// observability (OAM) sink there and a link from each other account in
+	// the monitoring account's region: OAM is regional (a sink sees its
+	// linked accounts' metrics in its own region only). Each other account
+	// gets a dashboard of its own in both modes (see Dashboard.PerAccount);
+	// without CrossAccount the main dashboard shows only the monitoring
+	// account's networks.
 	CrossAccount bool
 	// Monitoring is the name of the account that holds the dashboard.
 	Monitoring string
@@ -30,16 +32,24 @@ type DashboardArgs struct {
 	Accounts []DashboardAccount
 }
 
-// DashboardAccount is one AWS account and the networks in it.
+// DashboardAccount is one AWS account in one region (an account group)
+// and the networks in it. An account with networks in two regions is two
+// DashboardAccounts, named after their different first networks.
 type DashboardAccount struct {
-	// Name is the account's first network: it names the account's resources.
+	// Name is the group's first network: it names the group's resources.
 	Name      string
 	AccountID string
-	Provider  pulumi.ProviderResource
-	Networks  []DashboardNetwork
+	// Region is where the group's networks, metrics and alarms are: the
+	// region of its widgets and the region code of its dashboard's name.
+	Region   string
+	Provider pulumi.ProviderResource
+	Networks []DashboardNetwork
 }
 
 // DashboardNetwork is one network's alarms and the metrics they watch.
+// Alarms is nil for a network without flow logs (an existing VPC with
+// existing.flowLogs false): it has no metrics, so no row, and its
+// dashboard says so.
 type DashboardNetwork struct {
 	Name   string
 	Alarms *PeerAlarms
@@ -51,7 +61,8 @@ type DashboardNetwork struct {
 type Dashboard struct {
 	pulumi.ResourceState
 
-	// Sink and Links are nil/empty without cross-account observability.
+	// Sink and Links are nil/empty without cross-account observability;
+	// only accounts in the monitoring account's region are linked.
 	Sink  *oam.Sink
 	Links map[string]*oam.Link // by account name
 	Main  *cloudwatch.Dashboard
@@ -68,12 +79,12 @@ func NewDashboard(ctx *pulumi.Context, name string, args *DashboardArgs, opts ..
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("dashboard %q: %w", name, err)
 	}
-	d := &Dashboard{
-		Links: map[string]*oam.Link{}, PerAccount: map[string]*cloudwatch.Dashboard{},
-		DashboardName: names.Dashboard(args.Environment, args.Region),
-	}
+	d := &Dashboard{Links: map[string]*oam.Link{}, PerAccount: map[string]*cloudwatch.Dashboard{}}
 	b := &dashboardBuilder{ctx: ctx, d: d, name: name, args: args}
 	b.split()
+	// The main dashboard carries its region's code like every per-account
+	// one: dashboard names are per account, not per region.
+	d.DashboardName = names.Dashboard(args.Environment, b.mon.Region)
 	mode := "single-account"
 	switch {
 	case b.crossAccount():
@@ -102,18 +113,13 @@ func NewDashboard(ctx *pulumi.Context, name string, args *DashboardArgs, opts ..
 }
 
 func (a *DashboardArgs) validate() error {
-	if a == nil || a.Environment == "" || a.Region == "" {
-		return fmt.Errorf("environment and region are required")
+	if a == nil || a.Environment == "" {
+		return fmt.Errorf("environment is required")
 	}
 	found := false
 	for _, acct := range a.Accounts {
-		if acct.Name == "" || acct.AccountID == "" || acct.Provider == nil || len(acct.Networks) == 0 {
-			return fmt.Errorf("account %q: name, account id, provider and networks are required", acct.Name)
-		}
-		for _, n := range acct.Networks {
-			if n.Alarms == nil {
-				return fmt.Errorf("network %q has no alarms", n.Name)
-			}
+		if acct.Name == "" || acct.AccountID == "" || acct.Region == "" || acct.Provider == nil || len(acct.Networks) == 0 {
+			return fmt.Errorf("account %q: name, account id, region, provider and networks are required", acct.Name)
 		}
 		found = found || acct.Name == a.Monitoring
 	}
@@ -130,20 +136,33 @@ type dashboardBuilder struct {
 	args   *DashboardArgs
 	mon    DashboardAccount
 	others []DashboardAccount
+	// inRegion are the others in the monitoring account's region, the only
+	// ones OAM can link; elsewhere the rest, each on its own dashboard only.
+	inRegion, elsewhere []DashboardAccount
 }
 
 func (b *dashboardBuilder) split() {
 	for _, a := range b.args.Accounts {
 		if a.Name == b.args.Monitoring {
 			b.mon = a
-		} else {
+		}
+	}
+	for _, a := range b.args.Accounts {
+		switch {
+		case a.Name == b.mon.Name:
+		case a.Region == b.mon.Region && a.AccountID != b.mon.AccountID:
 			b.others = append(b.others, a)
+			b.inRegion = append(b.inRegion, a)
+		default:
+			b.others = append(b.others, a)
+			b.elsewhere = append(b.elsewhere, a)
 		}
 	}
 }
 
-// crossAccount: OAM only when asked for and there is another account.
-func (b *dashboardBuilder) crossAccount() bool { return b.args.CrossAccount && len(b.others) > 0 }
+// crossAccount: OAM only when asked for and there is another account in
+// the monitoring account's region to link.
+func (b *dashboardBuilder) crossAccount() bool { return b.args.CrossAccount && len(b.inRegion) > 0 }
 
 // child is the logical name of a child living in account acct.
 func (b *dashboardBuilder) child(acct DashboardAccount, what string) string {
@@ -157,6 +176,8 @@ func (b *dashboardBuilder) on(acct DashboardAccount, more ...pulumi.ResourceOpti
 // panel is one network's row on a dashboard.
 type panel struct {
 	network string
+	// region is where the network's metrics are: its widgets' region.
+	region string
 	// accountID and accountName are set when the metrics live in another
 	// account (whose first network names its dashboard).
 	accountID   string
@@ -174,41 +195,27 @@ type panel struct {
 // on another account's metric would need CloudWatch's older cross-account
 // sharing roles.
 func (b *dashboardBuilder) dashboards() error {
-	var main []panel
-	for _, n := range b.mon.Networks {
-		main = append(main, b.localPanel(n))
-	}
+	main := b.localPanels(b.mon)
 	if b.crossAccount() {
-		for _, o := range b.others {
+		for _, o := range b.inRegion {
 			for _, n := range o.Networks {
-				main = append(main, panel{network: n.Name, accountID: o.AccountID, accountName: o.Name, metrics: n.Alarms.Metrics, specs: n.Alarms.Specs})
+				if n.Alarms == nil {
+					continue // no flow logs, no metrics; its own dashboard says so
+				}
+				main = append(main, panel{network: n.Name, region: o.Region, accountID: o.AccountID, accountName: o.Name,
+					metrics: n.Alarms.Metrics, specs: n.Alarms.Specs})
 			}
 		}
 	}
-	note := ""
-	if len(b.others) > 0 {
-		if b.crossAccount() {
-			note = "Alarm states of networks in other accounts are on their accounts' dashboards:"
-		} else {
-			note = "Networks in other accounts have their own dashboards:"
-		}
-		for _, o := range b.others {
-			note += fmt.Sprintf(" `%s` (account %s)", names.AccountDashboard(o.Name, b.args.Environment, b.args.Region), o.AccountID)
-		}
-		note += "."
-	}
 	var err error
-	b.d.Main, err = b.dashboard(b.mon, "dashboard", b.d.DashboardName, main, note)
+	b.d.Main, err = b.dashboard(b.mon, "dashboard", b.d.DashboardName, main, joinNotes(b.otherDashboardsNote(), withoutFlowLogsNote(b.mon)))
 	if err != nil {
 		return err
 	}
 	for _, o := range b.others {
-		var panels []panel
-		for _, n := range o.Networks {
-			panels = append(panels, b.localPanel(n))
-		}
-		dash, err := b.dashboard(o, "dashboard", names.AccountDashboard(o.Name, b.args.Environment, b.args.Region), panels,
-			fmt.Sprintf("The main dashboard is `%s` in the account of network %s.", b.d.DashboardName, b.mon.Name))
+		note := fmt.Sprintf("The main dashboard is `%s` in the account of network %s.", b.d.DashboardName, b.mon.Name)
+		dash, err := b.dashboard(o, "dashboard", names.AccountDashboard(o.Name, b.args.Environment, o.Region), b.localPanels(o),
+			joinNotes(note, withoutFlowLogsNote(o)))
 		if err != nil {
 			return err
 		}
@@ -217,12 +224,79 @@ func (b *dashboardBuilder) dashboards() error {
 	return nil
 }
 
-func (b *dashboardBuilder) localPanel(n DashboardNetwork) panel {
-	p := panel{network: n.Name, metrics: n.Alarms.Metrics, specs: n.Alarms.Specs}
-	for _, s := range n.Alarms.Specs {
-		p.alarms = append(p.alarms, n.Alarms.Alarms[s.Key].Arn)
+// otherDashboardsNote points from the main dashboard to the others: those
+// of accounts in the monitoring region (whose alarm states they hold when
+// their metrics are graphed here through OAM), then those of other
+// regions, which OAM cannot link.
+func (b *dashboardBuilder) otherDashboardsNote() string {
+	var sentences []string
+	if len(b.inRegion) > 0 {
+		note := "Networks in other accounts have their own dashboards:"
+		if b.crossAccount() {
+			note = "Alarm states of networks in other accounts are on their accounts' dashboards:"
+		}
+		for _, o := range b.inRegion {
+			note += fmt.Sprintf(" `%s` (account %s)", names.AccountDashboard(o.Name, b.args.Environment, o.Region), o.AccountID)
+		}
+		sentences = append(sentences, note+".")
 	}
-	return p
+	if len(b.elsewhere) > 0 {
+		note := "Networks in other regions have their own dashboards:"
+		for _, o := range b.elsewhere {
+			note += fmt.Sprintf(" `%s` (account %s, %s)", names.AccountDashboard(o.Name, b.args.Environment, o.Region), o.AccountID, o.Region)
+		}
+		note += "."
+		if b.args.CrossAccount {
+			note += " CloudWatch cross-account observability links accounts within one region only, so their metrics are not graphed here."
+		}
+		sentences = append(sentences, note)
+	}
+	return strings.Join(sentences, " ")
+}
+
+// withoutFlowLogsNote names the account's networks that have no flow logs
+// (existing VPCs with existing.flowLogs false), which therefore have no
+// graphs or alarms; "" when there are none.
+func withoutFlowLogsNote(acct DashboardAccount) string {
+	var without []string
+	for _, n := range acct.Networks {
+		if n.Alarms == nil {
+			without = append(without, n.Name)
+		}
+	}
+	if len(without) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("No traffic graphs or alarms for %s: peerctl creates no flow logs there (existing VPC with existing.flowLogs false).",
+		strings.Join(without, ", "))
+}
+
+// joinNotes joins the non-empty notes as paragraphs.
+func joinNotes(notes ...string) string {
+	var out []string
+	for _, n := range notes {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "\n\n")
+}
+
+// localPanels are the rows of an account's networks that have flow logs,
+// with their alarm states.
+func (b *dashboardBuilder) localPanels(acct DashboardAccount) []panel {
+	var out []panel
+	for _, n := range acct.Networks {
+		if n.Alarms == nil {
+			continue
+		}
+		p := panel{network: n.Name, region: acct.Region, metrics: n.Alarms.Metrics, specs: n.Alarms.Specs}
+		for _, s := range n.Alarms.Specs {
+			p.alarms = append(p.alarms, n.Alarms.Alarms[s.Key].Arn)
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 func (b *dashboardBuilder) dashboard(acct DashboardAccount, what, dashName string, panels []panel, note string) (*cloudwatch.Dashboard, error) {
@@ -232,7 +306,7 @@ func (b *dashboardBuilder) dashboard(acct DashboardAccount, what, dashName strin
 			arns = append(arns, a)
 		}
 	}
-	region, env := b.args.Region, b.args.Environment
+	env := b.args.Environment
 	body := pulumi.All(arns...).ApplyT(func(resolved []any) (string, error) {
 		i := 0
 		plain := make([][]string, len(panels))
@@ -242,7 +316,7 @@ func (b *dashboardBuilder) dashboard(acct DashboardAccount, what, dashName strin
 				i++
 			}
 		}
-		return renderDashboard(env, region, panels, plain, note)
+		return renderDashboard(env, panels, plain, note)
 	}).(pulumi.StringOutput)
 	return cloudwatch.NewDashboard(b.ctx, b.child(acct, what), &cloudwatch.DashboardArgs{
 		DashboardName: pulumi.String(dashName),

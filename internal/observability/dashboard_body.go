@@ -70,7 +70,7 @@ type alarmProperties struct {
 // renderDashboard renders a dashboard: a header, then one row per network
 // with its bytes to and from each peer, the packets its peers had rejected
 // (both with the alarm threshold drawn), and its alarms' states.
-func renderDashboard(env, region string, panels []panel, alarmARNs [][]string, note string) (string, error) {
+func renderDashboard(env string, panels []panel, alarmARNs [][]string, note string) (string, error) {
 	header := fmt.Sprintf("# VPC peering (%s)\n"+
 		"Traffic between peered networks, from each network's VPC flow log (CloudWatch Logs metric filters in namespace `%s`). "+
 		"Near-real-time: flow-log records arrive 1-10 minutes after the traffic. Bytes are accepted flows; rejects are packets "+
@@ -108,7 +108,7 @@ func renderDashboard(env, region string, panels []panel, alarmARNs [][]string, n
 		}
 		graph := func(title string, metrics [][]any, limit float64) metricProperties {
 			return metricProperties{
-				Title: title, View: "timeSeries", Region: region, Stat: "Sum", Period: MetricPeriod,
+				Title: title, View: "timeSeries", Region: p.region, Stat: "Sum", Period: MetricPeriod,
 				Metrics:     metrics,
 				Annotations: &annotations{Horizontal: []annotation{{Label: "alarm threshold", Value: limit}}},
 			}
@@ -125,7 +125,7 @@ func renderDashboard(env, region string, panels []panel, alarmARNs [][]string, n
 		} else {
 			body.Widgets = append(body.Widgets, widget{Type: "text", X: 18, Y: y, Width: 6, Height: 6,
 				Properties: textProperties{Markdown: fmt.Sprintf("**%s alarms** are in account %s: see `%s` there. "+
-					"The lines on the graphs are their thresholds.", p.network, p.accountID, names.AccountDashboard(p.accountName, env, region))}})
+					"The lines on the graphs are their thresholds.", p.network, p.accountID, names.AccountDashboard(p.accountName, env, p.region))}})
 		}
 		y += 6
 	}

@@ -31,7 +31,8 @@ func SinkPolicy(accountIDs []string) iamdoc.Document {
 }
 
 // oam creates the sink in the monitoring account and a link from every
-// other account, sharing only the peerctl metric namespace.
+// other account in its region, sharing only the peerctl metric namespace.
+// A sink receives links from its own region only (OAM is regional).
 func (b *dashboardBuilder) oam() error {
 	if !b.crossAccount() {
 		return nil
@@ -46,7 +47,7 @@ func (b *dashboardBuilder) oam() error {
 	}
 	b.d.Sink = sink
 	var ids []string
-	for _, o := range b.others {
+	for _, o := range b.inRegion {
 		ids = append(ids, o.AccountID)
 	}
 	policy, err := SinkPolicy(ids).JSON()
@@ -60,7 +61,7 @@ func (b *dashboardBuilder) oam() error {
 	if err != nil {
 		return err
 	}
-	for _, o := range b.others {
+	for _, o := range b.inRegion {
 		link, err := oam.NewLink(b.ctx, b.child(o, "oam-link"), &oam.LinkArgs{
 			SinkIdentifier: sink.Arn,
 			LabelTemplate:  pulumi.String("$AccountName"),

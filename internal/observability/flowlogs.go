@@ -141,15 +141,28 @@ func (a *FlowLogsArgs) sourceConditions(sourceARN string) iamdoc.Conditions {
 // flow-logs-s3-path) with the bucket owner in full control, and read the bucket's ACL and list
 // it, in both cases only on behalf of this account's log deliveries.
 func FlowLogDeliveryGrants(partition, region, accountID, bucket string) []iamdoc.Statement {
+	return FlowLogDeliveryGrantsIn(partition, []string{region}, accountID, bucket)
+}
+
+// FlowLogDeliveryGrantsIn are FlowLogDeliveryGrants for deliveries of the
+// account from any of regions: log delivery acts for the region the flow
+// log is in (aws:SourceArn arn:<partition>:logs:<region>:<account>:*), so
+// a bucket that receives the flow logs of one account's VPCs in several
+// regions (a log archive) lists each region, in the order given. ArnLike
+// with several values matches any of them.
+func FlowLogDeliveryGrantsIn(partition string, regions []string, accountID, bucket string) []iamdoc.Statement {
 	arn := BucketARN(partition, bucket)
-	source := fmt.Sprintf("arn:%s:logs:%s:%s:*", partition, region, accountID)
+	var sources []string
+	for _, region := range regions {
+		sources = append(sources, fmt.Sprintf("arn:%s:logs:%s:%s:*", partition, region, accountID))
+	}
 	write := iamdoc.Conditions{
 		"StringEquals": {"aws:SourceAccount": {accountID}, "s3:x-amz-acl": {"bucket-owner-full-control"}},
-		"ArnLike":      {"aws:SourceArn": {source}},
+		"ArnLike":      {"aws:SourceArn": sources},
 	}
 	check := iamdoc.Conditions{
 		"StringEquals": {"aws:SourceAccount": {accountID}},
-		"ArnLike":      {"aws:SourceArn": {source}},
+		"ArnLike":      {"aws:SourceArn": sources},
 	}
 	return []iamdoc.Statement{
 		{

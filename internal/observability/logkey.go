@@ -42,9 +42,10 @@ type LogKey struct {
 }
 
 // LogKeyAlias is the alias of an account's log key. Aliases are unique per
-// account and region; a stack has one log key per account, and the
-// account's first network and the environment tell apart the stacks that
-// share an account (dev and prod, or two projects).
+// account and region; a stack has one log key per account and region (an
+// account group), named after the group's first network, which differs
+// between two groups of one account; the environment tells apart the
+// stacks that share an account (dev and prod, or two projects).
 func LogKeyAlias(account, environment string) string {
 	return fmt.Sprintf("alias/peerctl-logs-%s-%s", account, environment)
 }

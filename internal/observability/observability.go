@@ -1,15 +1,16 @@
 // Package observability holds the components that watch the peered networks:
 //
-//   - FlowLogs, per network, in the network's account: a flow log of ALL
+//   - FlowLogs, per network with flow logs, in the network's account and
+//     region: a flow log of ALL
 //     traffic to an S3 bucket (Parquet, Hive-compatible hourly partitions, for
 //     audit and Athena) and a second one to a CloudWatch Logs group with
 //     short retention (for metric filters), with the IAM role it needs.
 //   - PeerAlarms, per network: metric filters that turn the CloudWatch flow
 //     log into traffic metrics per peer (VPC peering publishes none), alarms
 //     on them, and the encrypted SNS topic the alarms notify.
-//   - Dashboard, across accounts: the CloudWatch dashboard, and the
-//     cross-account observability sink and links it reads other accounts'
-//     metrics through.
+//   - Dashboard, across accounts and regions: the CloudWatch dashboard, and
+//     the cross-account observability sink and links (within the
+//     monitoring region) it reads other accounts' metrics through.
 //   - LogBucket: the hardened bucket AWS services deliver logs into, shared
 //     with package compliance (AWS Config's delivery bucket).
 //

@@ -7,8 +7,8 @@ import (
 	"github.com/peerctl/peerctl/internal/observability"
 )
 
-// logKeys are the log keys peerctl created, by account (group name) and by
-// network. A network is in byNetwork only when no key is configured for
+// logKeys are the log keys peerctl created, by account group (group name:
+// one key per account and region, KMS keys being regional) and by network. A network is in byNetwork only when no key is configured for
 // it: a configured key always wins.
 type logKeys struct {
 	byAccount map[string]*observability.LogKey
@@ -16,21 +16,25 @@ type logKeys struct {
 }
 
 // defineLogKeys creates, with flowLogs.createKmsKey (on in prod), one
-// customer managed key per account that has a network without a configured
-// flow-log key. The key is retained on destroy where the log buckets are
-// (forceDestroy false): it must outlive the logs encrypted with it.
+// customer managed key per account group (account and region) that will
+// use it: a network with flow logs and no configured flow-log key, or the
+// group's own AWS Config bucket without a configured key. The key is in
+// the group's region, and its alias, named after the group's first
+// network, is unique per account and region. It is retained on destroy
+// where the log buckets are (forceDestroy false): it must outlive the logs
+// encrypted with it.
 func defineLogKeys(ctx *pulumi.Context, cfg *config.Config, r *Result, groups []config.AccountGroup) (logKeys, error) {
 	fl := cfg.Observability.FlowLogs
 	keys := logKeys{byAccount: map[string]*observability.LogKey{}, byNetwork: map[string]*observability.LogKey{}}
 	for _, g := range groups {
-		if !fl.NeedsCreatedKey(g) {
+		if !needsCreatedKey(cfg, g) {
 			continue
 		}
 		owner := r.Accounts[g.Name()]
 		k, err := observability.NewLogKey(ctx, g.Name()+"-log-key", &observability.LogKeyArgs{
 			Account:     g.Name(),
 			Environment: cfg.Environment,
-			Region:      cfg.Region,
+			Region:      g.Region(),
 			AccountID:   owner.ID,
 			Retain:      !*fl.ForceDestroy,
 		}, pulumi.Provider(owner.Provider))
@@ -39,12 +43,31 @@ func defineLogKeys(ctx *pulumi.Context, cfg *config.Config, r *Result, groups []
 		}
 		keys.byAccount[g.Name()] = k
 		for _, n := range g.Networks {
-			if fl.KeyFor(n.Name) == "" {
+			if n.HasFlowLogs() && fl.KeyFor(n.Name) == "" {
 				keys.byNetwork[n.Name] = k
 			}
 		}
 	}
 	return keys, nil
+}
+
+// needsCreatedKey: key creation is on and something of the group would be
+// encrypted with the created key. A network without flow logs (an existing
+// VPC with existing.flowLogs false) needs none; with networks all of that
+// kind, only the group's own AWS Config bucket can use the key. For groups
+// whose networks all have flow logs this is config.FlowLogs.NeedsCreatedKey.
+func needsCreatedKey(cfg *config.Config, g config.AccountGroup) bool {
+	o := cfg.Observability
+	if !o.FlowLogs.CreateKMSKey {
+		return false
+	}
+	for _, n := range g.Networks {
+		if n.HasFlowLogs() && o.FlowLogs.KeyFor(n.Name) == "" {
+			return true
+		}
+	}
+	ownConfigBucket := *o.Compliance.CreateRecorder && o.LogArchive.Bucket() == ""
+	return ownConfigBucket && o.FlowLogs.AccountKey(g) == ""
 }
 
 // flowLogKey is the created key of a network's flow logs; nil when a key
