@@ -233,7 +233,12 @@ func loadOutputs(ctx context.Context, opts *VerifyOptions) (*config.Config, *dep
 func AWSClients(ctx context.Context, cfg *config.Config) (map[string]verify.Clients, error) {
 	out := map[string]verify.Clients{}
 	for _, n := range cfg.Networks {
-		awsCfg, err := awsauth.Loader{}.Load(ctx, cfg.Region, n)
+		// Each network is read in its own region (cross-region peerings).
+		region := n.Region
+		if region == "" {
+			region = cfg.Region
+		}
+		awsCfg, err := awsauth.Loader{}.Load(ctx, region, n)
 		if err != nil {
 			return nil, fmt.Errorf("network %q (%s): %s", n.Name, n.Account.Credentials(), awsauth.Explain(n.Account, err))
 		}
