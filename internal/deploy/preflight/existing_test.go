@@ -83,8 +83,10 @@ func TestCheckExisting(t *testing.T) {
 				`aws ec2 modify-vpc-attribute --vpc-id vpc-0a1b2c3d4e5f60718 --enable-dns-hostnames '{"Value":true}' --region eu-west-1`},
 		},
 		{
-			name:   "a given table of another VPC, and one that does not exist",
-			mutate: func(c *config.Config) { c.Networks[1].Existing.RouteTableIDs = []string{"rtb-0aaa", "rtb-0ccc", "rtb-0ddd"} },
+			name: "a given table of another VPC, and one that does not exist",
+			mutate: func(c *config.Config) {
+				c.Networks[1].Existing.RouteTableIDs = []string{"rtb-0aaa", "rtb-0ccc", "rtb-0ddd"}
+			},
 			want: []string{
 				legacyWhere + ": route table rtb-0ccc (peerctl:networks[1].existing.routeTableIds[1]) is not a route table of VPC vpc-0a1b2c3d4e5f60718 (its tables: rtb-0aaa, rtb-0bbb)",
 				legacyWhere + ": route table rtb-0ddd (peerctl:networks[1].existing.routeTableIds[2]) is not a route table of VPC vpc-0a1b2c3d4e5f60718 (its tables: rtb-0aaa, rtb-0bbb)",
@@ -178,8 +180,10 @@ func TestCheckExisting(t *testing.T) {
 			},
 		},
 		{
-			name:    "access denied to DescribeRouteTables is an error, not a conflict",
-			account: func(a *ec2Account) { a.fail = map[string]error{"DescribeRouteTables": &smithy.GenericAPIError{Code: "UnauthorizedOperation", Message: "no"}} },
+			name: "access denied to DescribeRouteTables is an error, not a conflict",
+			account: func(a *ec2Account) {
+				a.fail = map[string]error{"DescribeRouteTables": &smithy.GenericAPIError{Code: "UnauthorizedOperation", Message: "no"}}
+			},
 			wantErr: "pre-flight check of " + legacyWhere + ": access denied to ec2:DescribeRouteTables (UnauthorizedOperation); the deploying credentials need it so that peerctl can check the account before changing it: api error UnauthorizedOperation: no",
 		},
 	}
