@@ -194,9 +194,7 @@ func TestCheckExisting(t *testing.T) {
 			if tt.account != nil {
 				tt.account(legacy)
 			}
-			var regions []string
 			clients := func(n config.Network) (Clients, error) {
-				regions = append(regions, n.Name+"@"+n.Region)
 				if n.Name != "legacy" {
 					t.Fatalf("network %s's account asked; only existing networks are read", n.Name)
 				}
