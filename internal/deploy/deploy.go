@@ -76,6 +76,12 @@ func (e Env) Interactive() bool {
 
 // NewEnv returns the production Env for a factory.
 func NewEnv(f *cmdutil.Factory) Env {
+	// The pre-flight check lists what it discovered (an existing VPC's
+	// route tables) on stderr, before the engine changes anything.
+	pf := preflight.NewChecker()
+	if f.IO != nil {
+		pf.Out = f.IO.ErrOut
+	}
 	return Env{
 		IO:          f.IO,
 		Getenv:      f.Getenv,
@@ -83,7 +89,7 @@ func NewEnv(f *cmdutil.Factory) Env {
 		StackConfig: f.StackConfig,
 		Pulumi:      DefaultPulumi,
 		Credentials: awsauth.NewChecker().Check,
-		Preflight:   preflight.NewChecker().Check,
+		Preflight:   pf.Check,
 		CanPrompt:   func() bool { return CanPrompt(f.IO) },
 	}
 }

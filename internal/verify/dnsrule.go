@@ -33,6 +33,9 @@ func (v *verifier) dnsVerdict(ctx context.Context, n config.Network, rule, pcx s
 	}
 	var off []string
 	for _, side := range []struct{ role, network string }{{"requester", p.Requester}, {"accepter", p.Accepter}} {
+		if side.network == "" {
+			continue // a one-sided peering's partner side is not ours to read
+		}
 		conn, err := describePeering(ctx, v.clients(side.network).Peerings, pcx)
 		if err != nil {
 			off = append(off, fmt.Sprintf("the %s side cannot be read from %s's account (%v)", side.role, side.network, err))
@@ -62,7 +65,7 @@ func (v *verifier) dnsVerdict(ctx context.Context, n config.Network, rule, pcx s
 // peeringOf finds the configured peering whose connection is pcx.
 func (v *verifier) peeringOf(pcx string) (config.Peering, bool) {
 	for _, p := range v.cfg.Peerings {
-		if v.out.PeeringConnectionIDs[p.Name()] == pcx {
+		if v.pcxOf(p) == pcx {
 			return p, true
 		}
 	}

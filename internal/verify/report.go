@@ -21,7 +21,7 @@ type Report struct {
 // so does anything still waiting for data.
 func NewReport(stack string, results []Result, strict bool) *Report {
 	r := &Report{Stack: stack, Strict: strict, Results: results, Passed: true,
-		Counts: map[Status]int{Pass: 0, Fail: 0, Skip: 0, Wait: 0}}
+		Counts: map[Status]int{Pass: 0, Fail: 0, Skip: 0, Wait: 0, WaitingForPartner: 0}}
 	for _, res := range results {
 		r.Counts[res.Status]++
 		if res.Status == Fail || (strict && res.Status == Wait) {
@@ -61,7 +61,13 @@ func (r *Report) WriteTable(w io.Writer) error {
 	if n := r.Counts[Info]; n > 0 {
 		info = fmt.Sprintf(" (and %d for information, not counted)", n)
 	}
-	_, err := fmt.Fprintf(w, "\n%d passed, %d failed, %d skipped, %d waiting for data%s: %s\n",
-		r.Counts[Pass], r.Counts[Fail], r.Counts[Skip], r.Counts[Wait], info, verdict)
+	// Connections the partner has yet to accept are counted apart too: the
+	// stack cannot accept them, so they never fail verify.
+	partner := ""
+	if n := r.Counts[WaitingForPartner]; n > 0 {
+		partner = fmt.Sprintf(", %d waiting for the partner", n)
+	}
+	_, err := fmt.Fprintf(w, "\n%d passed, %d failed, %d skipped, %d waiting for data%s%s: %s\n",
+		r.Counts[Pass], r.Counts[Fail], r.Counts[Skip], r.Counts[Wait], partner, info, verdict)
 	return err
 }

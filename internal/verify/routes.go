@@ -15,7 +15,9 @@ import (
 
 // checkRoutes checks every private route table of the network: the tables
 // in the outputs, those associated with its subnets, and the main table if
-// a subnet has no explicit association. Each needs an active route to every
+// a subnet has no explicit association. An existing network has no subnets
+// of peerctl's: its tables are the routeTableIds output (the given or
+// discovered tables that got routes). Each needs an active route to every
 // peer's CIDR through that peering.
 func (v *verifier) checkRoutes(ctx context.Context, n config.Network) []Result {
 	vpc := v.out.VpcIDs[n.Name]
@@ -70,11 +72,17 @@ func (v *verifier) checkRoutes(ctx context.Context, n config.Network) []Result {
 			results = append(results, result(CheckRoutes, subject, Fail, "route table not found in %s (%s)", vpc, n.Name))
 			continue
 		}
-		var ok, bad []string
+		var ok, bad, waiting []string
 		for _, p := range peers {
-			if msg, good := peerRoute(tables[i].Routes, p); good {
+			msg, good := peerRoute(tables[i].Routes, p)
+			switch {
+			case good:
 				ok = append(ok, msg)
-			} else {
+			case v.waitingPeering(ctx, p.Config):
+				// A connection the partner has not accepted yet: its
+				// routes may be missing or blackholed until then.
+				waiting = append(waiting, fmt.Sprintf("%s (%s) waits for the partner to accept %s", p.Network.CIDR, p.Network.Name, p.PCX))
+			default:
 				bad = append(bad, msg)
 			}
 		}
@@ -83,6 +91,8 @@ func (v *verifier) checkRoutes(ctx context.Context, n config.Network) []Result {
 			results = append(results, result(CheckRoutes, subject, Pass, "no peers"))
 		case len(bad) > 0:
 			results = append(results, result(CheckRoutes, subject, Fail, "%s", strings.Join(bad, "; ")))
+		case len(waiting) > 0:
+			results = append(results, result(CheckRoutes, subject, WaitingForPartner, "%s", strings.Join(append(ok, waiting...), "; ")))
 		default:
 			results = append(results, result(CheckRoutes, subject, Pass, "%s", strings.Join(ok, "; ")))
 		}

@@ -36,6 +36,10 @@ const (
 	// Wait: AWS has no data yet (a Config rule not evaluated, an alarm
 	// still within its grace period).
 	Wait Status = "wait"
+	// WaitingForPartner: a one-sided peering's connection is pending
+	// acceptance by the partner's account, which this stack cannot do. It
+	// never fails the report, not even with --strict, and is counted apart.
+	WaitingForPartner Status = "waiting"
 )
 
 // Check names, stable for --json consumers.
@@ -111,17 +115,35 @@ func Run(ctx context.Context, opts Options) []Result {
 	if opts.RunID == "" {
 		opts.RunID = NewRunID(opts.Now())
 	}
-	v := &verifier{opts: opts, cfg: opts.Config, out: opts.Outputs}
+	v := &verifier{opts: opts, cfg: opts.Config, out: opts.Outputs, waiting: map[string]bool{}}
 	var results []Result
 	for _, p := range v.cfg.Peerings {
+		if p.OneSided() {
+			results = append(results, v.checkOneSidedPeering(ctx, p)...)
+			continue
+		}
 		results = append(results, v.checkPeering(ctx, p)...)
 	}
 	for _, n := range v.cfg.Networks {
 		results = append(results, v.checkRoutes(ctx, n)...)
-		results = append(results, v.checkSecurityGroup(ctx, n)...)
-		results = append(results, v.checkNACL(ctx, n)...)
+		if !n.HasSecurityGroup() {
+			results = append(results, notCreated(CheckSecurityGroup, n.Name, "existing.securityGroup is false"))
+		} else {
+			results = append(results, v.checkSecurityGroup(ctx, n)...)
+		}
+		if n.IsExisting() {
+			results = append(results, notCreated(CheckNACL, n.Name, "an existing VPC's network ACLs are not peerctl's"))
+		} else {
+			results = append(results, v.checkNACL(ctx, n)...)
+		}
 	}
 	for _, n := range v.cfg.Networks {
+		if !n.HasFlowLogs() {
+			for _, check := range []string{CheckFlowLogs, CheckFlowLogBucket, CheckFlowLogGroup} {
+				results = append(results, notCreated(check, n.Name, "existing.flowLogs is false"))
+			}
+			continue
+		}
 		results = append(results, v.checkFlowLogs(ctx, n)...)
 		results = append(results, v.checkFlowLogBucket(ctx, n)...)
 		results = append(results, v.checkFlowLogGroup(ctx, n)...)
@@ -129,15 +151,43 @@ func Run(ctx context.Context, opts Options) []Result {
 	for _, n := range v.cfg.Networks {
 		results = append(results, v.checkConfigRecorder(ctx, n)...)
 		results = append(results, v.checkConfigRules(ctx, n)...)
+		if !n.HasFlowLogs() {
+			results = append(results, notCreated(CheckAlarms, n.Name, "existing.flowLogs is false, and the alarms read the flow logs"))
+			continue
+		}
 		results = append(results, v.checkAlarms(ctx, n)...)
 	}
 	results = append(results, v.checkDashboard(ctx)...)
 	if opts.Probe {
 		for _, p := range v.cfg.Peerings {
+			if why := v.noProbe(p); why != "" {
+				results = append(results, result(CheckReachability, p.Name(), Skip, "%s", why))
+				continue
+			}
 			results = append(results, v.probe(ctx, p)...)
 		}
 	}
 	return results
+}
+
+// notCreated is the result of a check of something the configuration
+// tells peerctl not to create (or that an existing VPC keeps as it is).
+func notCreated(check, subject, why string) Result {
+	return Result{Check: check, Subject: subject, Status: Skip, Detail: "not created by peerctl: " + why}
+}
+
+// noProbe says why a peering cannot be probed, or "": the probe places a
+// network interface in a subnet of each side, and needs both sides.
+func (v *verifier) noProbe(p config.Peering) string {
+	if p.OneSided() {
+		return "one-sided peering: the partner's side cannot be probed from this stack"
+	}
+	for _, name := range []string{p.Requester, p.Accepter} {
+		if n, ok := v.cfg.Network(name); ok && n.IsExisting() {
+			return fmt.Sprintf("%s is an existing VPC: peerctl has no subnet of its own there to probe from", name)
+		}
+	}
+	return ""
 }
 
 // NewRunID returns a run id: the time to the second, readable in the AWS
@@ -154,20 +204,45 @@ type verifier struct {
 	opts Options
 	cfg  *config.Config
 	out  *deploy.Outputs
+	// waiting caches, by connection id, whether a one-sided peering waits
+	// for acceptance (waitingPeering).
+	waiting map[string]bool
 }
 
 func (v *verifier) clients(network string) Clients { return v.opts.Clients[network] }
 
-// peer is the other end of a peering, seen from one network.
+// peer is the other end of a peering, seen from one network: a configured
+// network, or a one-sided peering's partner (Network then holds the
+// partner's name, CIDR and region only).
 type peer struct {
 	Network config.Network
 	Peering string // peering name
 	PCX     string // peering connection id, "" if not in outputs
+	// Partner is set for a one-sided peering's other side.
+	Partner bool
+	// Config is the peering as configured.
+	Config config.Peering
+}
+
+// pcxOf is a peering's connection id: the stack output, else (accepter-only)
+// the configured connection.
+func (v *verifier) pcxOf(p config.Peering) string {
+	if id := v.out.PeeringConnectionIDs[p.Name()]; id != "" {
+		return id
+	}
+	return p.ConnectionID
 }
 
 func (v *verifier) peersOf(n config.Network) []peer {
 	var out []peer
 	for _, p := range v.cfg.Peerings {
+		if p.OneSided() {
+			if p.Ours() == n.Name {
+				partner := config.Network{Name: p.PartnerName(), CIDR: p.PeerCIDR, Region: v.cfg.PartnerRegion(p)}
+				out = append(out, peer{Network: partner, Peering: p.Name(), PCX: v.pcxOf(p), Partner: true, Config: p})
+			}
+			continue
+		}
 		var other string
 		switch n.Name {
 		case p.Requester:
@@ -181,7 +256,7 @@ func (v *verifier) peersOf(n config.Network) []peer {
 		if !ok {
 			continue
 		}
-		out = append(out, peer{Network: on, Peering: p.Name(), PCX: v.out.PeeringConnectionIDs[p.Name()]})
+		out = append(out, peer{Network: on, Peering: p.Name(), PCX: v.out.PeeringConnectionIDs[p.Name()], Config: p})
 	}
 	return out
 }

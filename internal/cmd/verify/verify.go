@@ -74,13 +74,22 @@ network interface in each network, runs 6 analyses per peering (about $0.10
 each) and deletes all of it afterwards, also on failure and Ctrl-C. Use
 --no-probe to skip it.
 
+One-sided peerings are checked from this stack's side only (its routes, DNS
+option, security group and NACL entries for the partner's CIDR). While the
+connection is pending acceptance, its rows are WAITING ("waiting for the
+partner to accept pcx-..."): counted apart, never a failure, not even with
+--strict. A rejected, expired, failed or deleted connection fails. Existing
+VPCs: routes are checked in the route tables that got them, and what peerctl
+did not create (NACLs, subnets, endpoints, and the security group or flow
+logs when switched off) is skipped.
+
 Exit status 0 when every check passes, 5 when any fails (with --strict also
 when AWS has no data yet).
 
 With --json, stdout holds one JSON document whatever happens:
 
   {"stack": "dev", "passed": true, "strict": false,
-   "counts": {"pass": 14, "fail": 0, "skip": 1, "wait": 0},
+   "counts": {"pass": 14, "fail": 0, "skip": 1, "wait": 0, "waiting": 0},
    "results": [{"check": ..., "subject": ..., "status": ..., "detail": ...}, ...]}
 
 and on failure "passed" is false and an "error" member says why, with the
@@ -233,7 +242,12 @@ func loadOutputs(ctx context.Context, opts *VerifyOptions) (*config.Config, *dep
 func AWSClients(ctx context.Context, cfg *config.Config) (map[string]verify.Clients, error) {
 	out := map[string]verify.Clients{}
 	for _, n := range cfg.Networks {
-		awsCfg, err := awsauth.Loader{}.Load(ctx, cfg.Region, n)
+		// Each network is read in its own region (cross-region peerings).
+		region := n.Region
+		if region == "" {
+			region = cfg.Region
+		}
+		awsCfg, err := awsauth.Loader{}.Load(ctx, region, n)
 		if err != nil {
 			return nil, fmt.Errorf("network %q (%s): %s", n.Name, n.Account.Credentials(), awsauth.Explain(n.Account, err))
 		}

@@ -168,7 +168,13 @@ func (c Checker) Check(ctx context.Context, cfg *config.Config) ([]Identity, err
 	var ids []Identity
 	var problems []Problem
 	for _, n := range cfg.Networks {
-		id, p := c.checkOne(ctx, cfg.Region, n)
+		// The network's own region: STS is reached regionally, and a
+		// region not enabled in the account fails here, before any change.
+		region := n.Region
+		if region == "" {
+			region = cfg.Region
+		}
+		id, p := c.checkOne(ctx, region, n)
 		if p != nil {
 			problems = append(problems, *p)
 			continue

@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -45,17 +46,26 @@ type SinksAPI interface {
 	ListSinks(ctx context.Context, in *oam.ListSinksInput, optFns ...func(*oam.Options)) (*oam.ListSinksOutput, error)
 }
 
-// Clients reach one account.
+// Clients reach one account in one region.
 type Clients struct {
 	Config ConfigAPI
 	Sinks  SinksAPI
 	Zones  ZonesAPI
+	// VPCs, RouteTables, FlowLogs and Peerings read an existing VPC and a
+	// partner's peering connection (existing.go, partner.go).
+	VPCs        VPCAPI
+	RouteTables RouteTableAPI
+	FlowLogs    FlowLogAPI
+	Peerings    PeeringAPI
 }
 
 // Checker runs the pre-flight checks.
 type Checker struct {
 	// Clients builds the clients of a network's account in region.
 	Clients func(ctx context.Context, region string, n config.Network) (Clients, error)
+	// Out receives what the checks found that people should see before any
+	// change (the route tables discovered in an existing VPC); nil discards.
+	Out io.Writer
 }
 
 // NewChecker returns the production Checker: each account reached as its
@@ -66,7 +76,9 @@ func NewChecker() Checker {
 		if err != nil {
 			return Clients{}, err
 		}
-		return Clients{Config: configservice.NewFromConfig(cfg), Sinks: oam.NewFromConfig(cfg), Zones: ec2.NewFromConfig(cfg)}, nil
+		e := ec2.NewFromConfig(cfg)
+		return Clients{Config: configservice.NewFromConfig(cfg), Sinks: oam.NewFromConfig(cfg), Zones: e,
+			VPCs: e, RouteTables: e, FlowLogs: e, Peerings: e}, nil
 	}}
 }
 
@@ -186,7 +198,9 @@ func (c Checker) Check(ctx context.Context, cfg *config.Config, ids []awsauth.Id
 		if cl, ok := clients[n.Name]; ok {
 			return cl, nil
 		}
-		cl, err := c.Clients(ctx, cfg.Region, n)
+		// Each network's own region: its VPC, zones and per-(account,
+		// region) singletons live there.
+		cl, err := c.Clients(ctx, regionOf(cfg, n), n)
 		if err != nil {
 			where := describe(accounts[n.Name], config.AccountGroup{Networks: []config.Network{n}})
 			return Clients{}, fmt.Errorf("pre-flight check of %s: %s", where, awsauth.Explain(n.Account, err))
@@ -198,6 +212,19 @@ func (c Checker) Check(ctx context.Context, cfg *config.Config, ids []awsauth.Id
 	if err != nil {
 		return err
 	}
+	out := c.Out
+	if out == nil {
+		out = io.Discard
+	}
+	found, err := checkExisting(ctx, cfg, accounts, clientsOf, out)
+	if err != nil {
+		return err
+	}
+	conflicts = append(conflicts, found...)
+	if found, err = checkPartners(ctx, cfg, accounts, clientsOf, out); err != nil {
+		return err
+	}
+	conflicts = append(conflicts, found...)
 	groups := groupByAccount(cfg, accounts)
 	owned := Plan(cfg, accounts)
 	for _, g := range groups {
@@ -237,6 +264,15 @@ func (c Checker) Check(ctx context.Context, cfg *config.Config, ids []awsauth.Id
 		return &ConflictError{Conflicts: conflicts}
 	}
 	return nil
+}
+
+// regionOf is a network's region: its own, else the stack's (networks built
+// before the region key existed).
+func regionOf(cfg *config.Config, n config.Network) string {
+	if n.Region != "" {
+		return n.Region
+	}
+	return cfg.Region
 }
 
 // describe names an account for messages: "account 111111111111 (network
@@ -307,7 +343,7 @@ func (c Checker) checkConfig(ctx context.Context, api ConfigAPI, cfg *config.Con
 			return []string{fmt.Sprintf("%s already has AWS Config delivery channel %s but no recorder, and AWS allows one channel per account and region, "+
 				"so peerctl cannot create %q: delete that channel (aws configservice delete-delivery-channel --delivery-channel-name %s --region %s), "+
 				"or give it a recorder and set peerctl:compliance.createRecorder: false",
-				where, quoteAll(otherChannels), ourChannel, otherChannels[0], cfg.Region)}, nil
+				where, quoteAll(otherChannels), ourChannel, otherChannels[0], regionOf(cfg, g.Networks[0]))}, nil
 		}
 		return nil, nil
 	}
@@ -373,4 +409,10 @@ func callError(where, action string, err error) error {
 		}
 	}
 	return fmt.Errorf("pre-flight check of %s: %s: %w", where, action, err)
+}
+
+// hasCode reports whether err is an API error with one of codes.
+func hasCode(err error, codes ...string) bool {
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr) && slices.Contains(codes, apiErr.ErrorCode())
 }

@@ -62,10 +62,16 @@ func checkZones(ctx context.Context, cfg *config.Config, accounts map[string]str
 	add := func(n config.Network, format string, args ...any) {
 		conflicts = append(conflicts, Conflict{Account: accounts[n.Name], Networks: []string{n.Name}, Message: fmt.Sprintf(format, args...)})
 	}
+	// The program aligns AZs only among the greenfield networks of one
+	// region; an existing network's subnets are not peerctl's.
 	var choosing []config.Network
 	var choosingIdx []int
 	var lists [][]string
 	for i, n := range cfg.Networks {
+		if n.IsExisting() {
+			continue
+		}
+		region := regionOf(cfg, n)
 		where := describe(accounts[n.Name], config.AccountGroup{Networks: []config.Network{n}})
 		cl, err := clients(n)
 		if err != nil {
@@ -87,43 +93,33 @@ func checkZones(ctx context.Context, cfg *config.Config, accounts map[string]str
 			switch {
 			case !ok:
 				add(n, "%s is not offered AZ ID %s in %s (it offers %s); set %s to AZ IDs the account offers",
-					where, id, cfg.Region, listOrNone(o.usable), field)
+					where, id, region, listOrNone(o.usable), field)
 			case z.OptInStatus == ec2types.AvailabilityZoneOptInStatusNotOptedIn:
 				add(n, "%s has not opted in to zone %s (%s) in %s; opt in to it, or set %s to AZ IDs the account offers (%s)",
-					where, id, aws.ToString(z.ZoneName), cfg.Region, field, listOrNone(o.usable))
+					where, id, aws.ToString(z.ZoneName), region, field, listOrNone(o.usable))
 			case z.State != ec2types.AvailabilityZoneStateAvailable:
 				add(n, "%s is offered AZ ID %s (%s) in %s, but its state is %q, so AWS may refuse new subnets there; set %s to available AZ IDs (%s)",
-					where, id, aws.ToString(z.ZoneName), cfg.Region, z.State, field, listOrNone(o.usable))
+					where, id, aws.ToString(z.ZoneName), region, z.State, field, listOrNone(o.usable))
 			}
 		}
 	}
-	if len(choosing) == 0 {
-		return conflicts, nil
-	}
-	shared := slices.Clone(lists[0])
-	for _, l := range lists[1:] {
-		shared = slices.DeleteFunc(shared, func(id string) bool { return !slices.Contains(l, id) })
-	}
-	names := make([]string, len(choosing))
-	for i, n := range choosing {
-		names[i] = n.Name
-	}
-	slices.Sort(shared)
-	planned := offlineChoice(cfg.Region)
-	for k, n := range choosing {
-		if n.AZCount <= len(shared) {
-			// The reviewed offline plan placed the subnets in the region's
-			// lowest AZ IDs; when the accounts lack one of them, up would
-			// choose others and build what nobody reviewed.
-			if len(planned) >= n.AZCount && !slices.Equal(shared[:n.AZCount], planned[:n.AZCount]) {
-				add(n, "the offline plan places network %s in %s, but %s %s in %s, so up would place it in %s; set %s:networks[%d].azs: [%s] and review the plan again",
-					n.Name, strings.Join(planned[:n.AZCount], ", "), sharedWhose(names), listOrNone(shared), cfg.Region,
-					strings.Join(shared[:n.AZCount], ", "), config.Namespace, choosingIdx[k], strings.Join(shared[:n.AZCount], ", "))
-			}
-			continue
+	// One alignment per region, regions in order of first appearance.
+	var regionOrder []string
+	for _, n := range choosing {
+		if r := regionOf(cfg, n); !slices.Contains(regionOrder, r) {
+			regionOrder = append(regionOrder, r)
 		}
-		add(n, "%s %d usable AZ IDs in %s (%s), fewer than the %d that %s:networks[%d].azCount asks for; lower azCount, or set azs explicitly",
-			sharedWhose(names), len(shared), cfg.Region, listOrNone(shared), n.AZCount, config.Namespace, choosingIdx[k])
+	}
+	for _, region := range regionOrder {
+		var group []config.Network
+		var groupIdx []int
+		var groupLists [][]string
+		for k, n := range choosing {
+			if regionOf(cfg, n) == region {
+				group, groupIdx, groupLists = append(group, n), append(groupIdx, choosingIdx[k]), append(groupLists, lists[k])
+			}
+		}
+		alignZones(region, group, groupIdx, groupLists, add)
 	}
 	return conflicts, nil
 }
@@ -153,4 +149,35 @@ func listOrNone(ids []string) string {
 		return "none"
 	}
 	return strings.Join(ids, ", ")
+}
+
+// alignZones checks the greenfield networks of one region that let peerctl
+// choose their AZs (idx: their positions in peerctl:networks; lists: the
+// usable AZ IDs of each one's account).
+func alignZones(region string, choosing []config.Network, idx []int, lists [][]string, add func(config.Network, string, ...any)) {
+	shared := slices.Clone(lists[0])
+	for _, l := range lists[1:] {
+		shared = slices.DeleteFunc(shared, func(id string) bool { return !slices.Contains(l, id) })
+	}
+	names := make([]string, len(choosing))
+	for i, n := range choosing {
+		names[i] = n.Name
+	}
+	slices.Sort(shared)
+	planned := offlineChoice(region)
+	for k, n := range choosing {
+		if n.AZCount <= len(shared) {
+			// The reviewed offline plan placed the subnets in the region's
+			// lowest AZ IDs; when the accounts lack one of them, up would
+			// choose others and build what nobody reviewed.
+			if len(planned) >= n.AZCount && !slices.Equal(shared[:n.AZCount], planned[:n.AZCount]) {
+				add(n, "the offline plan places network %s in %s, but %s %s in %s, so up would place it in %s; set %s:networks[%d].azs: [%s] and review the plan again",
+					n.Name, strings.Join(planned[:n.AZCount], ", "), sharedWhose(names), listOrNone(shared), region,
+					strings.Join(shared[:n.AZCount], ", "), config.Namespace, idx[k], strings.Join(shared[:n.AZCount], ", "))
+			}
+			continue
+		}
+		add(n, "%s %d usable AZ IDs in %s (%s), fewer than the %d that %s:networks[%d].azCount asks for; lower azCount, or set azs explicitly",
+			sharedWhose(names), len(shared), region, listOrNone(shared), n.AZCount, config.Namespace, idx[k])
+	}
 }
