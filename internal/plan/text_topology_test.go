@@ -9,9 +9,9 @@ import (
 
 // modesPlan is a handcrafted plan of the issue-12 modes: a new network and
 // an existing one in another region (every route table, no security group,
-// no flow logs), a both-sided cross-region peering, an accepter-only
-// peering with no partner account, and two requester-only peerings, one
-// whose routes wait for acceptance and one routed already.
+// no flow logs), a both-sided cross-region peering, a cross-region
+// accepter-only peering with no partner account, and two requester-only
+// peerings, one whose routes wait for acceptance and one routed already.
 func modesPlan() *Document {
 	const peer = "peerctl:peering:Peering"
 	clearing := urnOf("", peer, "trading-clearing")
@@ -26,8 +26,8 @@ func modesPlan() *Document {
 		},
 		Peerings: []PeeringSummary{
 			{Name: "trading-legacy", Mode: "both-sides", Requester: "trading", Accepter: "legacy", CrossRegion: true},
-			{Name: "market-data-trading", Mode: "accepter-only", Accepter: "trading",
-				Partner: &PartnerSummary{Name: "market-data", CIDR: "172.31.0.0/16", Region: "us-east-1", ConnectionID: "pcx-0123456789abcdef0"}},
+			{Name: "market-data-trading", Mode: "accepter-only", Accepter: "trading", CrossRegion: true,
+				Partner: &PartnerSummary{Name: "market-data", CIDR: "172.31.0.0/16", Region: "us-west-2", ConnectionID: "pcx-0123456789abcdef0"}},
 			{Name: "trading-clearing", Mode: "requester-only", Requester: "trading", CrossRegion: true,
 				Partner: &PartnerSummary{Name: "clearing", CIDR: "192.168.0.0/16", Region: "us-west-2", AccountID: "333333333333",
 					VPCID: "vpc-0fedcba9876543210"}},
