@@ -60,9 +60,9 @@ func (t *textPlan) peeringLine(p PeeringSummary) string {
 	case p.Partner == nil:
 		s = p.Requester + " -> " + p.Accepter + ", both sides managed here"
 	case p.Mode == "accepter-only":
-		s = p.Accepter + " accepts " + p.Partner.ConnectionID + " from partner " + partner(p.Partner)
+		s = p.Accepter + " accepts " + p.Partner.ConnectionID + " from partner " + partnerText(p.Partner)
 	default:
-		s = p.Requester + " requests a connection to partner " + partner(p.Partner) + "; the partner accepts it"
+		s = p.Requester + " requests a connection to partner " + partnerText(p.Partner) + "; the partner accepts it"
 	}
 	if p.CrossRegion {
 		s += "; cross-region " + t.regions(p) + " (inter-region data transfer is charged)"
@@ -97,8 +97,8 @@ func (t *textPlan) regions(p PeeringSummary) string {
 	}
 }
 
-// partner names a partner's side: name, VPC, CIDR, account and region.
-func partner(ps *PartnerSummary) string {
+// partnerText names a partner's side: name, VPC, CIDR, account and region.
+func partnerText(ps *PartnerSummary) string {
 	s := ps.Name
 	if ps.VPCID != "" {
 		s += " " + ps.VPCID

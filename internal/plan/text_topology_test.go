@@ -7,12 +7,12 @@ import (
 	"testing"
 )
 
-// modesPlan is a handcrafted plan of the issue-12 modes: a new network and
+// topologyPlan is a handcrafted plan of the issue-12 modes: a new network and
 // an existing one in another region (every route table, no security group,
 // no flow logs), a both-sided cross-region peering, a cross-region
 // accepter-only peering with no partner account, and two requester-only
 // peerings, one whose routes wait for acceptance and one routed already.
-func modesPlan() *Document {
+func topologyPlan() *Document {
 	const peer = "peerctl:peering:Peering"
 	clearing := urnOf("", peer, "trading-clearing")
 	settlement := urnOf("", peer, "trading-settlement")
@@ -53,12 +53,12 @@ func modesPlan() *Document {
 	}
 }
 
-// The header and Topology block of modesPlan are
+// The header and Topology block of topologyPlan are
 // testdata/text_modes_topology.golden, written by hand (wrapping counted by
 // hand at TextWidth); the resources below them render as in any plan.
 func TestTextGoldenModesTopology(t *testing.T) {
 	var buf bytes.Buffer
-	if err := modesPlan().WriteText(&buf); err != nil {
+	if err := topologyPlan().WriteText(&buf); err != nil {
 		t.Fatal(err)
 	}
 	head, _, found := strings.Cut(buf.String(), "\n\naccount ")
