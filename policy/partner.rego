@@ -102,7 +102,7 @@ dns_on(p) if {
 requests(p) := {r | some r in lib.peering_resources(p.name); r.type == connection_type}
 
 # METADATA
-# title: A requester-only peering requests the partner's VPC in the partner's account and region, and leaves acceptance to the partner
+# title: A requester-only peering requests the partner's VPC, account and region, without autoAccept
 # custom:
 #   rationale: peerOwnerId must be the partner's account and peerRegion the partner's region, or AWS looks for the VPC in the wrong place and the request fails; autoAccept would need the partner's credentials (and cannot work across accounts or regions).
 #   reference: AWS VPC Peering Guide, request a VPC peering connection; Pulumi AWS VpcPeeringConnection
