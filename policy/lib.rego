@@ -179,3 +179,54 @@ both_pinned(a, b) if {
 	account_id(a)
 	account_id(b)
 }
+
+# networks is the plan's network summary list (name, region, cidr, account,
+# existing); [] for plans made before issue 12.
+networks := object.get(plan, "networks", [])
+
+# peerings is the plan's peering summary list (name, mode, requester,
+# accepter, crossRegion, partner).
+peerings := object.get(plan, "peerings", [])
+
+# network_summary[name] is the summary of the configured network name.
+network_summary := {n.name: n | some n in networks}
+
+# existing_networks[name] is the existing-VPC summary of an existing network.
+existing_networks := {n.name: n.existing | some n in networks; is_object(object.get(n, "existing", null))}
+
+# one_sided is the set of peering summaries that name a partner.
+one_sided := {p | some p in peerings; is_object(object.get(p, "partner", null))}
+
+# ours(p) is the configured network of a one-sided peering summary.
+ours(p) := p.accepter if p.mode == "accepter-only"
+
+ours(p) := p.requester if p.mode == "requester-only"
+
+# on_network(r, name) holds when r is created with network name's provider
+# (peerctl names each network's provider after the network).
+on_network(r, name) if provider_of(r).name == name
+
+on_network(r, name) if {
+	not provider_of(r)
+	r.account == name
+}
+
+# peering_resources(name) is the set of resources the peering component
+# name registers (their parent is peerctl:peering:Peering::<name>).
+peering_resources(name) := {r |
+	some r in resources
+	endswith(object.get(r, "parent", ""), concat("::", ["peerctl:peering:Peering", name]))
+}
+
+# component_urn(t, name) is the URN of the component of type t named name
+# (peerctl:peering:Peering, peerctl:network:Network), "" when the plan has
+# none. Findings about a peering or network as a whole carry it, so an
+# exception can name it.
+component_urn(t, name) := r.urn if {
+	some r in of_type(t)
+	r.name == name
+} else := ""
+
+# summary_finding(t, name, account, msg) is a finding about the component
+# of type t named name rather than one resource.
+summary_finding(t, name, account, msg) := {"urn": component_urn(t, name), "account": account, "msg": msg}

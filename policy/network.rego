@@ -163,7 +163,7 @@ acl_rules := {acl_id: {r | some r in rule_resources; lib.prop(r, ["networkAclId"
 	some acl_id in {id | some x in rule_resources; id := lib.str(lib.prop(x, ["networkAclId"]))}
 }
 
-rule_resources := lib.of_type("aws:ec2/networkAcl:NetworkAclRule")
+rule_resources := lib.of_type("aws:ec2/networkAclRule:NetworkAclRule")
 
 rule_count(acl, dir, fam) := n if {
 	inline := [x | some x in lib.as_array(lib.prop(acl, [dir])); family(x) == fam]

@@ -142,7 +142,7 @@ nacl_rules(n) := [{"ruleNo": 100 + i, "action": "allow", "protocol": "tcp", "fro
 
 nacl(ingress, egress) := res("aws:ec2/networkAcl:NetworkAcl", "trading-nacl", "acl-1", {"vpcId": "vpc-1", "ingress": ingress, "egress": egress})
 
-acl_rule(i, egress) := res("aws:ec2/networkAcl:NetworkAclRule", sprintf("trading-nacl-rule-%d-%v", [i, egress]), sprintf("aclr-%d-%v", [i, egress]), {"networkAclId": "acl-1", "ruleNumber": 500 + i, "egress": egress, "protocol": "tcp", "ruleAction": "allow", "cidrBlock": "10.9.0.0/16", "fromPort": 443, "toPort": 443})
+acl_rule(i, egress) := res("aws:ec2/networkAclRule:NetworkAclRule", sprintf("trading-nacl-rule-%d-%v", [i, egress]), sprintf("aclr-%d-%v", [i, egress]), {"networkAclId": "acl-1", "ruleNumber": 500 + i, "egress": egress, "protocol": "tcp", "ruleAction": "allow", "cidrBlock": "10.9.0.0/16", "fromPort": 443, "toPort": 443})
 
 test_deny_net_007_fires_over_quota_inline if {
 	msgs(network.deny_net_007) == {`NetworkAcl "trading-nacl" has 21 IPv4 ingress rules; the quota is 20 per direction (quotas.naclRulesPerDirection)`} with input as plan([nacl(nacl_rules(21), nacl_rules(20))])

@@ -20,6 +20,20 @@ options_type := "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions"
 
 connections := lib.of_type(connection_type)
 
+# requested_of_partners are the connections of requester-only peerings: the
+# partner accepts and sets the accepter side, and our requester DNS option
+# waits for the first `up` after acceptance, so PEER-002, PEER-003 and
+# PEER-006 do not apply to them (PARTNER-003 checks them instead).
+requested_of_partners := {c |
+	some p in lib.one_sided
+	p.mode == "requester-only"
+	some c in lib.peering_resources(p.name)
+	c.type == connection_type
+}
+
+# two_sided are the connections this stack both requests and accepts.
+two_sided := connections - requested_of_partners
+
 # related(t, c) is the set of resources of type t (accepters, options) keyed
 # on connection c's id.
 related(t, c) := {r | some r in lib.of_type(t); lib.prop(r, ["vpcPeeringConnectionId"]) == c.id}
@@ -77,7 +91,7 @@ side_message(c, side, account) := msg if {
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html
 deny_peer_002 contains lib.finding(c, side_message(c, "requester", c.account)) if {
-	some c in connections
+	some c in two_sided
 	not side_enabled(c, "requester", c.account)
 }
 
@@ -89,7 +103,7 @@ deny_peer_002 contains lib.finding(c, side_message(c, "requester", c.account)) i
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-dns.html
 deny_peer_003 contains lib.finding(c, side_message(c, "accepter", acct)) if {
-	some c in connections
+	some c in two_sided
 	acct := accepter_account(c)
 	not side_enabled(c, "accepter", acct)
 }
@@ -196,14 +210,14 @@ accepted_by(c, account) if {
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/vpc/latest/peering/accept-vpc-peering-connection.html
 deny_peer_006 contains lib.finding(c, msg) if {
-	some c in connections
+	some c in two_sided
 	cross(c)
 	lib.truthy(lib.prop(c, ["autoAccept"]))
 	msg := sprintf("%s sets autoAccept, which works only within one account and region; accept it with a VpcPeeringConnectionAccepter on account %q", [lib.label(c), accepter_account(c)])
 }
 
 deny_peer_006 contains lib.finding(c, msg) if {
-	some c in connections
+	some c in two_sided
 	cross(c)
 	acct := accepter_account(c)
 	not accepted_by(c, acct)
@@ -211,7 +225,7 @@ deny_peer_006 contains lib.finding(c, msg) if {
 }
 
 deny_peer_006 contains lib.finding(c, msg) if {
-	some c in connections
+	some c in two_sided
 	not cross(c)
 	not lib.truthy(lib.prop(c, ["autoAccept"]))
 	not accepted_by(c, c.account)

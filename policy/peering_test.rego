@@ -268,3 +268,28 @@ test_different_profiles_are_different_accounts if {
 	rs := array.concat(providers, [r | some r in two_providers_one_account({}); r.type != "pulumi:providers:aws"])
 	count(peering.deny_peer_006) > 0 with input as plan(rs)
 }
+
+# Requester-only peerings (issue 12): the partner accepts and sets the
+# accepter side; our requester DNS option follows acceptance.
+
+requester_only_plan(rs) := object.union(plan(rs), {"peerings": [{
+	"name": "trading-clearing", "mode": "requester-only", "requester": "trading", "crossRegion": true,
+	"partner": {"name": "clearing", "cidr": "192.168.0.0/16", "region": "us-west-2", "accountId": "333333333333", "vpcId": "vpc-p"},
+}]})
+
+partner_request := json.patch(
+	res("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "trading-clearing-connection", "pcx-2", "trading", {"vpcId": "vpc-t", "peerVpcId": "vpc-p", "peerOwnerId": "333333333333", "peerRegion": "us-west-2"}),
+	[{"op": "add", "path": "/parent", "value": "urn:pulumi:dev::peerctl::peerctl:peering:Peering::trading-clearing"}],
+)
+
+test_deny_peer_002_passes_requester_only_before_acceptance if {
+	rs := array.concat(good, [partner_request])
+	count(all_findings) == 0 with input as requester_only_plan(rs)
+}
+
+test_deny_peer_006_fires_for_a_partner_request_outside_a_requester_only_peering if {
+	# Without the peering summary the same connection is an ordinary
+	# cross-region request nobody accepts.
+	rs := array.concat(good, [partner_request])
+	count(peering.deny_peer_006) == 1 with input as plan(rs)
+}

@@ -35,6 +35,7 @@ const noAccount = "no account"
 func (d *Document) WriteText(w io.Writer) error {
 	t := newTextPlan(d)
 	t.header()
+	t.topologyBlock()
 	for _, account := range d.accountSections() {
 		t.blank()
 		t.wrapped(0, d.accountHeading(account), 2)

@@ -154,7 +154,7 @@ func goldenBlocks(out string) string {
 	var kept []string
 	for _, block := range strings.Split(strings.TrimSuffix(out, "\n"), "\n\n") {
 		first, _, _ := strings.Cut(block, "\n")
-		for _, prefix := range []string{"Plan for stack ", "account ", "across accounts", "  + network.Network trading",
+		for _, prefix := range []string{"Plan for stack ", "Topology", "account ", "across accounts", "  + network.Network trading",
 			"  + peering.Peering ", "Plan: "} {
 			if strings.HasPrefix(first, prefix) {
 				kept = append(kept, block)

@@ -11,7 +11,8 @@ import (
 // securityhub/latest/userguide/ec2-controls.html, s3-controls.html,
 // iam-controls.html; read 2026-11-29):
 //
-//	EC2.6  VPC flow logging            v3.0.0/3.7
+//	EC2.6  VPC flow logging            v3.0.0/3.7 (MON-001; EXIST-002 when the
+//	       existing VPC keeps its owner's flow logs instead)
 //	EC2.53 SG 0.0.0.0/0 admin ports    v3.0.0/5.2
 //	EC2.54 SG ::/0 admin ports         v3.0.0/5.3
 //	EC2.2  default security group      v3.0.0/5.4
@@ -24,16 +25,17 @@ import (
 // S3-002 cites v1.4.0 2.1.1 (encryption at rest), the recommendation
 // before S3.5's v1.4.0/2.1.2; v2.0.0 dropped it.
 var cisControls = map[string]string{
-	"IAM-001":  "v1.4.0 1.16",
-	"IAM-002":  "v1.4.0 1.16",
-	"MON-001":  "v3.0.0 3.7",
-	"NET-001":  "v3.0.0 5.2, 5.3",
-	"NET-002":  "v3.0.0 5.4",
-	"NET-003":  "v3.0.0 5.4",
-	"PEER-005": "v3.0.0 5.5",
-	"S3-001":   "v3.0.0 2.1.4",
-	"S3-002":   "v1.4.0 2.1.1",
-	"S3-003":   "v3.0.0 2.1.1",
+	"EXIST-002": "v3.0.0 3.7",
+	"IAM-001":   "v1.4.0 1.16",
+	"IAM-002":   "v1.4.0 1.16",
+	"MON-001":   "v3.0.0 3.7",
+	"NET-001":   "v3.0.0 5.2, 5.3",
+	"NET-002":   "v3.0.0 5.4",
+	"NET-003":   "v3.0.0 5.4",
+	"PEER-005":  "v3.0.0 5.5",
+	"S3-001":    "v3.0.0 2.1.4",
+	"S3-002":    "v1.4.0 2.1.1",
+	"S3-003":    "v3.0.0 2.1.1",
 }
 
 var cisRef = regexp.MustCompile(`CIS AWS Foundations (v[0-9.]+ [0-9.]+(?:, [0-9.]+)*)`)

@@ -55,6 +55,8 @@ func TestNewLoadsBaseline(t *testing.T) {
 		"IAM-001": "deny", "IAM-002": "deny", "IAM-003": "deny", "IAM-004": "deny", "IAM-005": "warn", "IAM-006": "deny", "IAM-007": "warn",
 		"TAG-001": "deny", "TAG-002": "warn",
 		"MON-001": "deny", "MON-002": "deny", "MON-003": "deny", "MON-004": "deny",
+		"EXIST-001": "deny", "EXIST-002": "warn",
+		"PARTNER-001": "deny", "PARTNER-002": "deny", "PARTNER-003": "deny", "PARTNER-004": "deny", "PARTNER-005": "deny",
 	}
 	got := map[string]string{}
 	for _, r := range newEngine(t).Rules() {
