@@ -99,10 +99,11 @@ func TestPolicyList(t *testing.T) {
 		t.Errorf("header = %q", lines[0])
 	}
 	for _, want := range []string{
-		"PEER-006  deny      Every peering connection gets accepted",
-		"TEAM-001  deny      VPCs use 10/8",
+		// Columns are as wide as the longest id (PARTNER-001) plus two spaces.
+		"PEER-006     deny      Every peering connection gets accepted",
+		"TEAM-001     deny      VPCs use 10/8",
 		filepath.Join(dir, "team.rego") + ":7",
-		"S3-006    warn      Production buckets do not set forceDestroy",
+		"S3-006       warn      Production buckets do not set forceDestroy",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("list lacks %q:\n%s", want, out)
