@@ -118,7 +118,7 @@ func TestPolicyList(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rules); err != nil {
 		t.Fatal(err)
 	}
-	if len(rules) < 30 || rules[0].ID != "IAM-001" || rules[0].File != "policy/iam.rego" || rules[0].Title == "" {
+	if len(rules) < 30 || rules[0].ID != "EXIST-001" || rules[0].File != "policy/existing.rego" || rules[0].Title == "" {
 		t.Errorf("rules[0] = %+v (of %d)", rules[0], len(rules))
 	}
 }
