@@ -13,6 +13,11 @@
 // The names peerctl gives these resources are deterministic (see Plan), so
 // finding its own on a re-run is fine; anything else is a conflict that
 // the stack configuration must resolve, reported as a *ConflictError.
+//
+// For the VPCs peerctl does not own it reads, with the owning network's
+// credentials and region, what the offline plan cannot know: an existing
+// VPC's CIDRs, DNS attributes, route tables and flow logs (existing*.go),
+// and a partner's peering connection (partner.go).
 package preflight
 
 import (
