@@ -46,7 +46,7 @@ func checkExisting(ctx context.Context, cfg *config.Config, accounts map[string]
 		if err != nil {
 			return nil, err
 		}
-		e := existingCheck{cfg: cfg, n: n, index: i, cl: cl, out: out,
+		e := existingCheck{cfg: cfg, n: n, index: i, cl: cl, out: out, account: accounts[n.Name],
 			where: fmt.Sprintf("%s in %s", describe(accounts[n.Name], config.AccountGroup{Networks: []config.Network{n}}), regionOf(cfg, n))}
 		msgs, err := e.run(ctx)
 		if err != nil {
@@ -60,12 +60,13 @@ func checkExisting(ctx context.Context, cfg *config.Config, accounts map[string]
 }
 
 type existingCheck struct {
-	cfg   *config.Config
-	n     config.Network
-	index int
-	cl    Clients
-	out   io.Writer
-	where string
+	cfg     *config.Config
+	n       config.Network
+	index   int
+	cl      Clients
+	out     io.Writer
+	where   string
+	account string // the account the network's credentials reach
 }
 
 func (e existingCheck) field(key string) string {
@@ -83,9 +84,13 @@ func (e existingCheck) run(ctx context.Context) ([]string, error) {
 		return nil, callError(e.where, "ec2:DescribeVpcs", err)
 	}
 	var msgs []string
+	if m := e.checkOwner(out.Vpcs[0]); m != "" {
+		msgs = append(msgs, m)
+	}
 	if m := e.checkCIDR(out.Vpcs[0]); m != "" {
 		msgs = append(msgs, m)
 	}
+	msgs = append(msgs, e.checkPeerOverlap(out.Vpcs[0])...)
 	dns, err := e.checkDNS(ctx)
 	if err != nil {
 		return nil, err
@@ -125,6 +130,44 @@ func (e existingCheck) checkCIDR(vpc ec2types.Vpc) string {
 	}
 	return fmt.Sprintf("%s: VPC %s's CIDR blocks (%s) do not contain %s %s; set cidr to the VPC's CIDR block (or the part of it the peers may reach)",
 		e.where, e.n.Existing.VPCID, listOrNone(blocks), e.field("cidr"), e.n.CIDR)
+}
+
+// checkOwner: a VPC shared through AWS RAM is visible to participant
+// accounts, but only its owner can create peering connections, accept
+// them, or add routes to its route tables ("Shared VPC" considerations in
+// the Amazon VPC User Guide); up would fail halfway.
+func (e existingCheck) checkOwner(vpc ec2types.Vpc) string {
+	owner := aws.ToString(vpc.OwnerId)
+	if owner == "" || e.account == "" || owner == e.account {
+		return ""
+	}
+	return fmt.Sprintf("%s: VPC %s belongs to account %s and is shared with this one; only the owner can peer it and route to the peering, so configure %s's account with the owner's credentials",
+		e.where, e.n.Existing.VPCID, owner, e.n.Name)
+}
+
+// checkPeerOverlap: AWS refuses to peer two VPCs when any of their CIDR
+// blocks overlap, not only the ones routed ("VPC peering limitations": "You
+// cannot create a VPC peering connection between VPCs that have matching or
+// overlapping IPv4 CIDR blocks", secondary blocks included). Validation
+// compared only the configured cidr; the VPC's other blocks are known now.
+func (e existingCheck) checkPeerOverlap(vpc ec2types.Vpc) []string {
+	var msgs []string
+	for _, a := range vpc.CidrBlockAssociationSet {
+		if a.CidrBlockState == nil || a.CidrBlockState.State != ec2types.VpcCidrBlockStateCodeAssociated {
+			continue
+		}
+		block, err := netip.ParsePrefix(aws.ToString(a.CidrBlock))
+		if err != nil {
+			continue
+		}
+		for _, p := range e.cfg.Peers(e.n.Name) {
+			if block.Overlaps(p.CIDR) {
+				msgs = append(msgs, fmt.Sprintf("%s: VPC %s's CIDR block %s overlaps peer %s %s; AWS refuses to peer VPCs with any overlapping CIDR blocks, secondary ones included",
+					e.where, e.n.Existing.VPCID, block, p.Name, p.CIDR))
+			}
+		}
+	}
+	return msgs
 }
 
 // contains reports whether the CIDR block holds all of p.

@@ -59,6 +59,11 @@ func (e existingCheck) checkRouteTables(ctx context.Context) ([]string, error) {
 	quota := e.cfg.Quotas.RoutesPerRouteTable
 	for _, rtb := range use {
 		t := byID[rtb]
+		if gw := edgeGateway(t); gw != "" {
+			msgs = append(msgs, e.edgeMessage(rtb, gw))
+			continue
+		}
+		e.noteShadowed(t, peers)
 		adding := 0
 		for _, p := range peers {
 			r, ok := routeTo(t, p.CIDR)
@@ -82,14 +87,61 @@ func (e existingCheck) checkRouteTables(ctx context.Context) ([]string, error) {
 	return msgs, nil
 }
 
-// routeTo finds a table's route for exactly cidr.
+// routeTo finds a table's static route for exactly cidr. A route
+// propagated from a virtual private gateway does not stop CreateRoute: the
+// static route takes priority over it ("Route priority", Amazon VPC User
+// Guide), which noteShadowed reports.
 func routeTo(t ec2types.RouteTable, cidr netip.Prefix) (ec2types.Route, bool) {
 	for _, r := range t.Routes {
-		if aws.ToString(r.DestinationCidrBlock) == cidr.String() {
+		if r.Origin != ec2types.RouteOriginEnableVgwRoutePropagation && aws.ToString(r.DestinationCidrBlock) == cidr.String() {
 			return r, true
 		}
 	}
 	return ec2types.Route{}, false
+}
+
+// edgeGateway is the internet or virtual private gateway a table is
+// associated with (a gateway route table), "" for a subnet route table.
+// AWS refuses routes outside the VPC's CIDR blocks, and peering targets,
+// in a gateway route table (Amazon VPC User Guide, "Gateway route tables",
+// rules and considerations).
+func edgeGateway(t ec2types.RouteTable) string {
+	for _, a := range t.Associations {
+		if gw := aws.ToString(a.GatewayId); gw != "" {
+			return gw
+		}
+	}
+	return ""
+}
+
+func (e existingCheck) edgeMessage(rtb, gw string) string {
+	if len(e.n.Existing.RouteTableIDs) == 0 {
+		return fmt.Sprintf("%s: route table %s is a gateway route table (associated with %s), where AWS refuses routes to a peering; without existing.routeTableIds every table of the VPC gets routes, so list the subnet route tables in %s",
+			e.where, rtb, gw, e.field("existing.routeTableIds"))
+	}
+	return fmt.Sprintf("%s: route table %s in %s is a gateway route table (associated with %s), where AWS refuses routes to a peering; remove it from the list",
+		e.where, rtb, e.field("existing.routeTableIds"), gw)
+}
+
+// noteShadowed tells, before any change, where a peering route will take
+// traffic off a path the VPC uses today: a wider route (10.0.0.0/8 to a
+// transit gateway) or a propagated route for the same CIDR. It is not a
+// refusal, since peering is what was asked for, but traffic that went
+// through a transit gateway or inspection appliance stops doing so.
+func (e existingCheck) noteShadowed(t ec2types.RouteTable, peers []config.Peer) {
+	for _, p := range peers {
+		for _, r := range t.Routes {
+			dest, err := netip.ParsePrefix(aws.ToString(r.DestinationCidrBlock))
+			if err != nil || aws.ToString(r.GatewayId) == "local" || !dest.Contains(p.CIDR.Addr()) {
+				continue
+			}
+			propagated := r.Origin == ec2types.RouteOriginEnableVgwRoutePropagation
+			if dest.Bits() < p.CIDR.Bits() || propagated && dest.Bits() == p.CIDR.Bits() {
+				fmt.Fprintf(e.out, "network %s: route table %s sends %s to %s today; peerctl's route %s -> peering with %s takes priority (more specific, or static over propagated) and takes that traffic off that path\n",
+					e.n.Name, aws.ToString(t.RouteTableId), dest, routeTarget(r), p.CIDR, p.Name)
+			}
+		}
+	}
 }
 
 // ours reports whether a route to a peer's CIDR is one an earlier up of

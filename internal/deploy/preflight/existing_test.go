@@ -151,6 +151,71 @@ func TestCheckExisting(t *testing.T) {
 				`raise the quota (Service Quotas, Amazon VPC "Routes per route table") and the setting, or list other tables in peerctl:networks[1].existing.routeTableIds`},
 		},
 		{
+			name:    "a VPC shared by another account (AWS RAM) cannot be peered by a participant",
+			account: func(a *ec2Account) { a.vpcs[0].OwnerId = aws.String("333333333333") },
+			mutate:  func(c *config.Config) { c.Networks[1].Existing.RouteTableIDs = []string{"rtb-0aaa"} },
+			want: []string{legacyWhere + ": VPC vpc-0a1b2c3d4e5f60718 belongs to account 333333333333 and is shared with this one; " +
+				"only the owner can peer it and route to the peering, so configure legacy's account with the owner's credentials"},
+		},
+		{
+			name:    "the VPC's own account: fine",
+			account: func(a *ec2Account) { a.vpcs[0].OwnerId = aws.String("222222222222") },
+			mutate:  func(c *config.Config) { c.Networks[1].Existing.RouteTableIDs = []string{"rtb-0aaa"} },
+		},
+		{
+			name:    "a secondary block overlapping the peer stops the peering, though cidr does not",
+			account: func(a *ec2Account) { a.vpcs[0] = vpcWith(legacyVPC, "10.20.0.0/16", "10.0.128.0/20") },
+			mutate:  func(c *config.Config) { c.Networks[1].Existing.RouteTableIDs = []string{"rtb-0aaa"} },
+			want: []string{legacyWhere + ": VPC vpc-0a1b2c3d4e5f60718's CIDR block 10.0.128.0/20 overlaps peer trading 10.0.0.0/16; " +
+				"AWS refuses to peer VPCs with any overlapping CIDR blocks, secondary ones included"},
+		},
+		{
+			name: "a discovered gateway route table is refused: list the subnet tables",
+			account: func(a *ec2Account) {
+				a.tables[1].Associations = []ec2types.RouteTableAssociation{{GatewayId: aws.String("igw-0123456789abcdef0")}}
+			},
+			want: []string{legacyWhere + ": route table rtb-0bbb is a gateway route table (associated with igw-0123456789abcdef0), where AWS refuses routes to a peering; " +
+				"without existing.routeTableIds every table of the VPC gets routes, so list the subnet route tables in peerctl:networks[1].existing.routeTableIds"},
+			wantOut: "network legacy: no existing.routeTableIds, so routes to its peers go into every route table of VPC vpc-0a1b2c3d4e5f60718, discovered now: rtb-0aaa, rtb-0bbb\n",
+		},
+		{
+			name: "a listed gateway route table is refused: remove it",
+			account: func(a *ec2Account) {
+				a.tables[0].Associations = []ec2types.RouteTableAssociation{{GatewayId: aws.String("vgw-0123456789abcdef0")}}
+			},
+			mutate: func(c *config.Config) { c.Networks[1].Existing.RouteTableIDs = []string{"rtb-0aaa", "rtb-0bbb"} },
+			want: []string{legacyWhere + ": route table rtb-0aaa in peerctl:networks[1].existing.routeTableIds is a gateway route table (associated with vgw-0123456789abcdef0), " +
+				"where AWS refuses routes to a peering; remove it from the list"},
+		},
+		{
+			name: "a wider route to a transit gateway is not refused, but told before any change",
+			account: func(a *ec2Account) {
+				a.tables[0] = table("rtb-0aaa", legacyVPC, "10.20.0.0/16", ec2types.Route{DestinationCidrBlock: aws.String("10.0.0.0/8"),
+					TransitGatewayId: aws.String("tgw-0123456789abcdef0"), Origin: ec2types.RouteOriginCreateRoute})
+			},
+			mutate: func(c *config.Config) { c.Networks[1].Existing.RouteTableIDs = []string{"rtb-0aaa"} },
+			wantOut: "network legacy: route table rtb-0aaa sends 10.0.0.0/8 to tgw-0123456789abcdef0 today; peerctl's route 10.0.0.0/16 -> peering with trading " +
+				"takes priority (more specific, or static over propagated) and takes that traffic off that path\n",
+		},
+		{
+			name: "a propagated route for the peer's CIDR is not RouteAlreadyExists; the static route wins, and that is told",
+			account: func(a *ec2Account) {
+				a.tables[0] = table("rtb-0aaa", legacyVPC, "10.20.0.0/16", ec2types.Route{DestinationCidrBlock: aws.String("10.0.0.0/16"),
+					GatewayId: aws.String("vgw-0123456789abcdef0"), Origin: ec2types.RouteOriginEnableVgwRoutePropagation})
+			},
+			mutate: func(c *config.Config) { c.Networks[1].Existing.RouteTableIDs = []string{"rtb-0aaa"} },
+			wantOut: "network legacy: route table rtb-0aaa sends 10.0.0.0/16 to vgw-0123456789abcdef0 today; peerctl's route 10.0.0.0/16 -> peering with trading " +
+				"takes priority (more specific, or static over propagated) and takes that traffic off that path\n",
+		},
+		{
+			name: "a narrower route inside the peer's CIDR is neither refused nor told",
+			account: func(a *ec2Account) {
+				a.tables[0] = table("rtb-0aaa", legacyVPC, "10.20.0.0/16", ec2types.Route{DestinationCidrBlock: aws.String("10.0.5.0/24"),
+					TransitGatewayId: aws.String("tgw-0123456789abcdef0"), Origin: ec2types.RouteOriginCreateRoute})
+			},
+			mutate: func(c *config.Config) { c.Networks[1].Existing.RouteTableIDs = []string{"rtb-0aaa"} },
+		},
+		{
 			name: "flow logs that are not ours, with existing.flowLogs",
 			account: func(a *ec2Account) {
 				a.flowLogs = []ec2types.FlowLog{
