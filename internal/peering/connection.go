@@ -152,16 +152,25 @@ const ActiveStatus = "active"
 //
 // Invoke: token aws:ec2/getVpcPeeringConnections:getVpcPeeringConnections
 // on the requester's (our) provider, filters
-// {name: "tag:Name", values: [<peering>-peering-<environment>]} and
-// {name: "status-code", values: ["active"]}; any id in the answer means
-// active.
+// {name: "tag:Name", values: [<peering>-peering-<environment>]},
+// {name: "status-code", values: ["active"]}, and the partner's VPC and
+// account ({name: "accepter-vpc-info.vpc-id"}, {name:
+// "accepter-vpc-info.owner-id"}) so that another stack's connection with
+// the same Name tag cannot count as ours; any id in the answer means active.
 func (b *builder) active() (bool, error) {
-	res, err := ec2.GetVpcPeeringConnections(b.ctx, &ec2.GetVpcPeeringConnectionsArgs{
-		Filters: []ec2.GetVpcPeeringConnectionsFilter{
-			{Name: "tag:Name", Values: []string{b.connectionName()}},
-			{Name: "status-code", Values: []string{ActiveStatus}},
-		},
-	}, pulumi.Parent(b.p), pulumi.Provider(b.args.Requester.Provider))
+	partner := b.args.Accepter
+	filters := []ec2.GetVpcPeeringConnectionsFilter{
+		{Name: "tag:Name", Values: []string{b.connectionName()}},
+		{Name: "status-code", Values: []string{ActiveStatus}},
+	}
+	if partner.PartnerVPC != "" {
+		filters = append(filters, ec2.GetVpcPeeringConnectionsFilter{Name: "accepter-vpc-info.vpc-id", Values: []string{partner.PartnerVPC}})
+	}
+	if partner.PartnerAccount != "" {
+		filters = append(filters, ec2.GetVpcPeeringConnectionsFilter{Name: "accepter-vpc-info.owner-id", Values: []string{partner.PartnerAccount}})
+	}
+	res, err := ec2.GetVpcPeeringConnections(b.ctx, &ec2.GetVpcPeeringConnectionsArgs{Filters: filters},
+		pulumi.Parent(b.p), pulumi.Provider(b.args.Requester.Provider))
 	if err != nil {
 		return false, err
 	}

@@ -88,7 +88,8 @@ var (
 	marketData = peering.Side{Network: "market-data", Partner: true, ConnectionID: "pcx-0123456789abcdef0",
 		AccountID: pulumi.String("333333333333"), Region: "us-east-1", CIDR: netip.MustParsePrefix("172.31.0.0/16")}
 	clearing = peering.Side{Network: "clearing", Partner: true, AccountID: pulumi.String("333333333333"),
-		VpcID: pulumi.String("vpc-0fedcba9876543210"), Region: "us-west-2", CIDR: netip.MustParsePrefix("192.168.0.0/16")}
+		VpcID: pulumi.String("vpc-0fedcba9876543210"), Region: "us-west-2", CIDR: netip.MustParsePrefix("192.168.0.0/16"),
+		PartnerVPC: "vpc-0fedcba9876543210", PartnerAccount: "333333333333"}
 )
 
 func runPeering(t *testing.T, w *world, name string, build func(ctx *pulumi.Context) *peering.PeeringArgs) error {
@@ -188,8 +189,11 @@ func TestRequesterOnlyWaitsForTheActiveConnection(t *testing.T) {
 	if got := pending.names(optionsType); len(got) != 0 {
 		t.Errorf("options while pending: %v", got)
 	}
-	// The question asked: our connection by its Name tag, active only.
-	if want := []string{"tag:Name=trading-clearing-peering-dev", "status-code=active"}; !slices.Equal(pending.asked, want) {
+	// The question asked: our connection by its Name tag, active only, and
+	// toward the partner's VPC and account (another stack's connection may
+	// carry the same Name tag).
+	if want := []string{"tag:Name=trading-clearing-peering-dev", "status-code=active",
+		"accepter-vpc-info.vpc-id=vpc-0fedcba9876543210", "accepter-vpc-info.owner-id=333333333333"}; !slices.Equal(pending.asked, want) {
 		t.Errorf("asked %v, want %v", pending.asked, want)
 	}
 	// Routes do not wait: AWS keeps them blackholed until acceptance.

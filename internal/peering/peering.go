@@ -46,6 +46,10 @@ type Side struct {
 	Partner bool
 	// ConnectionID is an accepter-only partner's connection (pcx-...).
 	ConnectionID string
+	// PartnerVPC and PartnerAccount are a requester-only partner's VPC and
+	// account as configured, as plain values for the lookup that asks
+	// whether the connection is active (invokes take no outputs).
+	PartnerVPC, PartnerAccount string
 }
 
 // PeeringArgs describe a peering between two configured networks.

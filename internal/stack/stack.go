@@ -204,9 +204,11 @@ func partnerSide(cfg *config.Config, p config.Peering) peering.Side {
 	}
 	if p.PeerAccountID != "" {
 		s.AccountID = pulumi.String(p.PeerAccountID)
+		s.PartnerAccount = p.PeerAccountID
 	}
 	if p.PeerVPCID != "" {
 		s.VpcID = pulumi.String(p.PeerVPCID)
+		s.PartnerVPC = p.PeerVPCID
 	}
 	return s
 }
