@@ -81,7 +81,10 @@ func newTextPlan(d *Document) *textPlan {
 		// Resources that act on another share its id (a peering
 		// connection's accepter and options have the connection's): the
 		// id names its owner, the one that does not take it as an input.
-		if prev, dup := t.byID[r.ID]; !dup || takesID(prev, r.ID) && !takesID(r, r.ID) {
+		// An id that every holder takes as an input (a partner's
+		// connection, accepted by id) belongs to nothing in the plan and
+		// is shown as it is.
+		if _, dup := t.byID[r.ID]; !dup && !takesID(r, r.ID) {
 			t.byID[r.ID] = r
 		}
 	}
