@@ -12,7 +12,7 @@ import (
 // its provider, as its section does.
 func (d *Document) textSummary() []string {
 	aws, components, providers := d.kinds(d.Resources)
-	total := fmt.Sprintf("Plan: %d to create (%d AWS resources, %d components, %d providers)", len(d.Resources), aws, components, providers)
+	total := fmt.Sprintf("Plan: %d to create (%s, %s, %s)", len(d.Resources), plural(aws, "AWS resource"), plural(components, "component"), plural(providers, "provider"))
 	lines := []string{total + ", " + keptCounts(d.Resources) + "."}
 	perAccount := map[string][]Resource{}
 	for _, r := range d.Resources {
