@@ -234,7 +234,7 @@ within(cidr, partner) if {
 }
 
 # METADATA
-# title: A partner's CIDR is a private range of its own
+# title: A partner's CIDR is not 0.0.0.0/0 and overlaps no network of the stack
 # custom:
 #   rationale: A partner CIDR of 0.0.0.0/0 would route and open everything through the partner; one that overlaps a configured network (or another partner of the same network) makes routes ambiguous, and AWS refuses to peer VPCs with overlapping CIDRs.
 #   reference: AWS VPC Peering Guide, VPC peering limitations (overlapping CIDR blocks)
