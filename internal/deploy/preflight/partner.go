@@ -127,6 +127,10 @@ func (c partnerCheck) accepter(ctx context.Context) ([]string, error) {
 		msgs = append(msgs, fmt.Sprintf("%s: peering connection %s was requested by account %s, but %s says %s; accept only connections from the partner you expect",
 			c.where, pcx, aws.ToString(req.OwnerId), c.field("peerAccountId"), want))
 	}
+	if want := c.p.PeerRegion; want != "" && req != nil && aws.ToString(req.Region) != "" && aws.ToString(req.Region) != want {
+		msgs = append(msgs, fmt.Sprintf("%s: peering connection %s was requested from region %s, but %s says %s; set peerRegion to the partner's region or remove it",
+			c.where, pcx, aws.ToString(req.Region), c.field("peerRegion"), want))
+	}
 	if blocks := requesterBlocks(req); !containsAny(blocks, c.p) {
 		msgs = append(msgs, fmt.Sprintf("%s: peering connection %s's requester VPC has CIDR blocks %s, none of which contains %s %s; set peerCidr to the partner's CIDR",
 			c.where, pcx, listOrNone(blocks), c.field("peerCidr"), c.p.PeerCIDR))

@@ -105,6 +105,21 @@ func TestCheckPartners(t *testing.T) {
 			},
 		},
 		{
+			name: "requested from another region than peerRegion says",
+			account: func(a *ec2Account) {
+				a.peerings[0].RequesterVpcInfo.Region = aws.String("eu-central-1")
+			},
+			mutate: func(c *config.Config) { c.Peerings[0].PeerRegion = "us-west-2" },
+			want: []string{tradingWhere + ": peering connection pcx-0123456789abcdef0 was requested from region eu-central-1, but peerctl:peerings[0].peerRegion says us-west-2; set peerRegion to the partner's region or remove it"},
+		},
+		{
+			name: "requested from the region peerRegion says: fine",
+			account: func(a *ec2Account) {
+				a.peerings[0].RequesterVpcInfo.Region = aws.String("us-west-2")
+			},
+			mutate: func(c *config.Config) { c.Peerings[0].PeerRegion = "us-west-2" },
+		},
+		{
 			name: "existing network: accepter VPC is existing.vpcId",
 			mutate: func(c *config.Config) {
 				c.Networks[0].Existing = &config.Existing{VPCID: wrongVPC, SecurityGroup: true, FlowLogs: true}
