@@ -81,6 +81,9 @@ func check(st *state, op string, e entry) error {
 		if err := checkAccepted(st, e); err != nil {
 			return err
 		}
+		if err := checkWhere(st, e); err != nil {
+			return err
+		}
 	}
 	if op == opCreate {
 		if bucketTypes[e.Type] {
@@ -224,7 +227,15 @@ func change(st *state, op string, e entry) {
 		c := e
 		st.Resources[e.URN] = &c
 		if e.Type == typeAccepter {
+			// Accepting makes the connection active for both sides; deleting
+			// the accepter later leaves it so (the provider only forgets it).
 			st.Accepted[e.ID] = true
+			if c := connection(st, e.ID); c != nil {
+				if c.Outputs == nil {
+					c.Outputs = map[string]any{}
+				}
+				c.Outputs["acceptStatus"] = "active"
+			}
 		}
 	case opDelete:
 		delete(st.Resources, e.URN)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"strings"
 	"testing"
 )
@@ -14,6 +15,8 @@ func TestRules(t *testing.T) {
 	world := func(entries ...entry) *state {
 		st := &state{Resources: map[string]*entry{}, Accepted: map[string]bool{}}
 		for i := range entries {
+			// Each world its own outputs: accepting changes the connection's.
+			entries[i].Outputs = maps.Clone(entries[i].Outputs)
 			st.Resources[entries[i].URN] = &entries[i]
 		}
 		return st

@@ -265,23 +265,41 @@ func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc
 	return &pulumirpc.ReadResponse{Id: e.ID, Properties: props, Inputs: req.GetInputs()}, nil
 }
 
-// Invoke answers the data sources the program calls, as the offline plan
-// does.
+// Invoke answers the data sources the program calls: those that read what
+// exists in AWS from the world (invokes.go), the others as the offline
+// plan does.
 func (s *server) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
 	args, err := plugin.UnmarshalProperties(req.GetArgs(), unmarshal)
 	if err != nil {
 		return nil, err
 	}
-	// Invokes carry no URN; any URN of the stack gives the same answers.
-	mocks, provider, err := s.mocksFor(resource.NewURN("stack", "peerctl", "", "aws:index:invoke", "invoke"))
+	s.mu.Lock()
+	account, region := s.account, s.region
+	s.mu.Unlock()
+	var out resource.PropertyMap
+	switch req.GetTok() {
+	case invokeRouteTables, invokeConnections:
+		// What exists in AWS, not a placeholder: read from the world.
+		answer := routeTables
+		if req.GetTok() == invokeConnections {
+			answer = peeringConnections
+		}
+		err = s.world.locked(func(st *state) error {
+			out, err = answer(st, account, region, args)
+			return err
+		})
+	default:
+		// Invokes carry no URN; any URN of the stack gives the same answers.
+		mocks, provider, merr := s.mocksFor(resource.NewURN("stack", "peerctl", "", "aws:index:invoke", "invoke"))
+		if merr != nil {
+			return nil, merr
+		}
+		out, err = mocks.Call(pulumi.MockCallArgs{Token: req.GetTok(), Args: args, Provider: provider})
+	}
 	if err != nil {
 		return nil, err
 	}
-	out, err := mocks.Call(pulumi.MockCallArgs{Token: req.GetTok(), Args: args, Provider: provider})
-	if err != nil {
-		return nil, err
-	}
-	s.world.journal(journalEntry{Op: "invoke", Type: req.GetTok(), Account: s.account, Region: s.region})
+	s.world.journal(journalEntry{Op: "invoke", Type: req.GetTok(), Account: account, Region: region})
 	ret, err := plugin.MarshalProperties(out, marshal)
 	if err != nil {
 		return nil, err

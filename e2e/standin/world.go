@@ -26,6 +26,9 @@ type entry struct {
 	Account string         `json:"account"`
 	Region  string         `json:"region"`
 	Outputs map[string]any `json:"outputs"`
+	// Seeded marks what the test put into AWS before peerctl ran (see
+	// seed.go): no stack created it, so no stack may delete it.
+	Seeded bool `json:"seeded,omitempty"`
 }
 
 // state is the content of world.json.
@@ -34,6 +37,9 @@ type state struct {
 	Resources map[string]*entry `json:"resources"` // by URN
 	// Accepted are the peering connections accepted by their accepter.
 	Accepted map[string]bool `json:"accepted"`
+	// Seeds are the seed file's resources already merged, by id: a seed
+	// is merged once, so one the engine deleted does not come back.
+	Seeds map[string]bool `json:"seeds,omitempty"`
 }
 
 // journalEntry is one line of journal.jsonl: every operation, in order.
@@ -130,7 +136,7 @@ func (w *world) locked(fn func(*state) error) error {
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck // closing the file unlocks too
 
 	path := filepath.Join(w.dir, "world.json")
-	st := &state{Resources: map[string]*entry{}, Accepted: map[string]bool{}}
+	st := &state{Resources: map[string]*entry{}, Accepted: map[string]bool{}, Seeds: map[string]bool{}}
 	data, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -140,6 +146,9 @@ func (w *world) locked(fn func(*state) error) error {
 		if err := json.Unmarshal(data, st); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
+	}
+	if err := mergeSeed(w.dir, st); err != nil {
+		return err
 	}
 	fnErr := fn(st)
 	out, err := json.MarshalIndent(st, "", "  ")
