@@ -137,6 +137,10 @@ func TestAcceptingActivatesAndDeletingTheAccepterLeavesTheConnection(t *testing.
 	if got := connectionStatus(st, c); got != "active" {
 		t.Fatalf("status after accepting = %q, want active", got)
 	}
+	// A refresh (Read) answers from the outputs.
+	if got := c.Outputs["acceptStatus"]; got != "active" {
+		t.Fatalf("acceptStatus output after accepting = %v, want active", got)
+	}
 	if err := check(st, opDelete, accepter); err != nil {
 		t.Fatalf("deleting the accepter: %v", err)
 	}
