@@ -54,6 +54,8 @@ type journalEntry struct {
 	Region  string `json:"region,omitempty"`
 	// Error is the AWS error the operation got, if any.
 	Error string `json:"error,omitempty"`
+	// Warning is what AWS did that has no effect yet (a blackhole route).
+	Warning string `json:"warning,omitempty"`
 }
 
 const (
@@ -70,6 +72,7 @@ func (w *world) apply(op string, e entry) error {
 		je := journalEntry{Seq: st.Seq, Op: op, Type: e.Type, URN: e.URN, ID: e.ID, Account: e.Account, Region: e.Region}
 		err := check(st, op, e)
 		if err == nil {
+			je.Warning = blackhole(st, op, e)
 			change(st, op, e)
 		} else {
 			je.Error = err.Error()
