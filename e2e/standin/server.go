@@ -34,6 +34,9 @@ type server struct {
 	mocks   map[string]*stackMocks
 	account string
 	region  string
+	// defaultTags are the provider's default tags, which AWS holds on
+	// every resource it tags (tagsAll), as the real provider does.
+	defaultTags map[string]any
 }
 
 // stackMocks are the plan mocks of one stack, with this process's provider
@@ -98,6 +101,12 @@ func (s *server) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.account, s.region = accountOf(cfg), str(cfg, "region")
+	s.defaultTags = nil
+	if dt, ok := cfg["defaultTags"]; ok && dt.IsObject() {
+		if tags, ok := dt.ObjectValue()["tags"]; ok && tags.IsObject() {
+			s.defaultTags = tags.Mappable().(map[string]any)
+		}
+	}
 	return &pulumirpc.ConfigureResponse{AcceptSecrets: false, SupportsPreview: false}, nil
 }
 
@@ -209,6 +218,7 @@ func (s *server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
+	s.addTagsAll(outputs)
 	if err := s.world.apply(opCreate, s.entry(urn, id, outputs)); err != nil {
 		return nil, err
 	}
@@ -230,6 +240,7 @@ func (s *server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
+	s.addTagsAll(outputs)
 	if err := s.world.apply(opUpdate, s.entry(urn, req.GetId(), outputs)); err != nil {
 		return nil, err
 	}
@@ -322,4 +333,22 @@ func (s *server) entry(urn resource.URN, id string, outputs resource.PropertyMap
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return entry{URN: string(urn), Type: string(urn.Type()), ID: id, Account: s.account, Region: s.region, Outputs: outputs.Mappable()}
+}
+
+// addTagsAll sets what the provider reports as tagsAll on a tagged
+// resource: its default tags overridden by the resource's own. The fake
+// AWS endpoints answer tag filters from it (peerctl's pre-flight check
+// finds what the stack created by its ManagedBy tag, a default tag).
+func (s *server) addTagsAll(outputs resource.PropertyMap) {
+	tags, ok := outputs["tags"]
+	if !ok || !tags.IsObject() {
+		return
+	}
+	s.mu.Lock()
+	all := resource.NewPropertyMapFromMap(s.defaultTags)
+	s.mu.Unlock()
+	for k, v := range tags.ObjectValue() {
+		all[k] = v
+	}
+	outputs["tagsAll"] = resource.NewObjectProperty(all)
 }
