@@ -1,0 +1,162 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+// A partner (account 333333333333) with a VPC of its own, which requests
+// a connection to the trading VPC once the stack has created it.
+const (
+	partnerVPC  = "vpc-0fedcba9876543210"
+	partnerPcx  = "pcx-0123456789abcdef0"
+	partnerCIDR = "172.31.0.0/16"
+)
+
+// accepterOnlyPeering accepts the partner's connection on trading.
+const accepterOnlyPeering = `    - accepter: trading
+      connectionId: ` + partnerPcx + `
+      peerAccountId: "333333333333"
+      peerCidr: ` + partnerCIDR + `
+      peerName: market-data
+`
+
+// TestAccepterOnlyThroughTheEngine: the dev stack is deployed; a partner
+// then requests a connection to its trading VPC, and the stack adds an
+// accepter-only peering for it. up accepts the partner's connection with
+// trading's provider (creating no connection of its own), adds routes
+// toward peerCidr in every trading route table only after accepting (no
+// blackhole), and changes nothing that existed; destroy leaves the
+// partner's connection, active, for its requester to delete.
+func TestAccepterOnlyThroughTheEngine(t *testing.T) {
+	e := newEnv(t)
+	stackFile := e.copyRepoFile("Pulumi.dev.yaml", "Pulumi.dev.yaml")
+	original, err := os.ReadFile(stackFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.must("up", "--config", "Pulumi.dev.yaml")
+	r := e.must("outputs", "--config", "Pulumi.dev.yaml", "--json")
+	var outputs struct {
+		VpcIDs map[string]string `json:"vpcIds"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &outputs); err != nil {
+		t.Fatalf("outputs --json: %v\n%s", err, r)
+	}
+	tradingVPC := outputs.VpcIDs["trading"]
+	if !strings.HasPrefix(tradingVPC, "vpc-") {
+		t.Fatalf("vpcIds.trading = %q", tradingVPC)
+	}
+
+	// The partner requests a connection from its VPC to trading's.
+	seeds := []*worldResource{
+		{Type: typeVpc, ID: partnerVPC, Account: "333333333333", Region: "us-east-1", Outputs: map[string]any{"cidrBlock": partnerCIDR}},
+		{Type: typeConnection, ID: partnerPcx, Account: "333333333333", Region: "us-east-1", Outputs: map[string]any{
+			"vpcId": partnerVPC, "peerVpcId": tradingVPC, "peerOwnerId": "111111111111", "acceptStatus": "pending-acceptance",
+			"tags": map[string]any{"Name": "market-data-to-trading"}}},
+	}
+	e.seedAWS(t, seeds...)
+
+	salt := saltLines(t, stackFile)
+	writeFile(t, stackFile, string(original)+accepterOnlyPeering+salt)
+	before := len(e.journal())
+	r = e.must("preview", "--config", "Pulumi.dev.yaml")
+	if strings.Contains(r.stdout, "to delete") && !strings.Contains(r.stdout, "0 to delete") {
+		t.Errorf("adding an accepter-only peering plans deletes:\n%s", r)
+	}
+	r = e.must("up", "--config", "Pulumi.dev.yaml")
+	added := e.journal()[before:]
+	if n := ops(t, added); n["create"] == 0 || n["delete"] != 0 {
+		t.Fatalf("adding an accepter-only peering: stand-in operations %v, want creates (and updates) and no delete\n%s", n, r)
+	}
+	for _, je := range added {
+		if je.Op == "update" {
+			t.Logf("in-place update of %s", je.URN)
+		}
+	}
+
+	state := e.stackState("dev")
+	for _, c := range ofType(state, typeConnection) {
+		if c.ID == partnerPcx {
+			t.Errorf("the stack holds the partner's connection as its own: %s", c.URN)
+		}
+	}
+	var accepters []stateResource
+	for _, a := range ofType(state, typeAccepter) {
+		if a.in("vpcPeeringConnectionId") == partnerPcx {
+			accepters = append(accepters, a)
+		}
+	}
+	if len(accepters) != 1 || accepters[0].network() != "trading" {
+		t.Fatalf("accepters of %s: %v, want one with trading's provider", partnerPcx, accepters)
+	}
+	if got := e.worldResources(); got.status(got.find(typeConnection, partnerPcx)) != "active" {
+		t.Errorf("the partner's connection is not active after up")
+	}
+
+	// Routes toward peerCidr through the partner's connection, one in
+	// each of trading's route tables, and none in analytics.
+	tradingTables := map[string]bool{}
+	for _, rt := range ofType(ofNetwork(state, "trading"), typeRouteTable) {
+		tradingTables[rt.ID] = true
+	}
+	routed := map[string]bool{}
+	for _, route := range ofType(state, typeRoute) {
+		if route.in("destinationCidrBlock") != partnerCIDR {
+			continue
+		}
+		if route.network() != "trading" || !tradingTables[route.in("routeTableId")] || route.in("vpcPeeringConnectionId") != partnerPcx {
+			t.Errorf("route %s: network %s, table %s, through %s; want trading's tables through %s",
+				route.URN, route.network(), route.in("routeTableId"), route.in("vpcPeeringConnectionId"), partnerPcx)
+		}
+		routed[route.in("routeTableId")] = true
+	}
+	if len(tradingTables) == 0 || len(routed) != len(tradingTables) {
+		t.Errorf("routes to %s in %d of trading's %d route tables", partnerCIDR, len(routed), len(tradingTables))
+	}
+	// Our side's DNS option only: the requester's side is the partner's.
+	for _, opt := range ofType(state, "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions") {
+		if opt.in("vpcPeeringConnectionId") != partnerPcx {
+			continue
+		}
+		if _, ok := opt.Inputs["requester"]; ok || opt.network() != "trading" {
+			t.Errorf("%s: with %s's provider, inputs %v; want only the accepter's option, with trading's provider", opt.URN, opt.network(), opt.Inputs)
+		}
+	}
+	// The security group and the NACL admit the partner's CIDR.
+	if !anyInput(state, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "cidrIpv4", partnerCIDR) {
+		t.Errorf("no security group rule admits %s", partnerCIDR)
+	}
+	if !anyInput(state, "aws:ec2/networkAclRule:NetworkAclRule", "cidrBlock", partnerCIDR) {
+		t.Errorf("no NACL rule for %s", partnerCIDR)
+	}
+	untouchedSeeds(t, e, seeds)
+
+	before = len(e.journal())
+	e.must("destroy", "--config", "Pulumi.dev.yaml", "--yes")
+	if n := ops(t, e.journal()[before:]); n["delete"] == 0 || n["create"] != 0 {
+		t.Errorf("destroy: stand-in operations %v", n)
+	}
+	if left := createdLeft(e); len(left) != 0 {
+		t.Errorf("after destroy these the stack created still exist: %v", left)
+	}
+	// The partner's connection stays, active: deleting the accepter only
+	// forgets it, and the connection is its requester's to delete.
+	after := e.worldResources()
+	if c := after.find(typeConnection, partnerPcx); c == nil || after.status(c) != "active" {
+		t.Errorf("after destroy the partner's connection is %v, want it still there and active", c)
+	}
+	untouchedSeeds(t, e, seeds)
+}
+
+// anyInput reports whether a resource of typ has input key = value.
+func anyInput(resources []stateResource, typ, key, value string) bool {
+	for _, r := range ofType(resources, typ) {
+		if r.in(key) == value {
+			return true
+		}
+	}
+	return false
+}
