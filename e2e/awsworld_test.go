@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"testing"
 )
@@ -58,6 +59,7 @@ func loadWorld(dir string) awsWorld {
 	}
 	var seed struct {
 		Resources []*worldResource `json:"resources"`
+		Deleted   []string         `json:"deleted"`
 	}
 	if data, err := os.ReadFile(filepath.Join(dir, "seed.json")); err == nil {
 		_ = json.Unmarshal(data, &seed)
@@ -68,11 +70,22 @@ func loadWorld(dir string) awsWorld {
 			w.resources = append(w.resources, r)
 		}
 	}
+	var kept []*worldResource
 	for _, r := range w.resources {
 		if r.Outputs == nil {
 			r.Outputs = map[string]any{}
 		}
+		// What the stand-in does with the seed's deleted ids at its next
+		// operation (e2e/standin/seed.go).
+		if r.Seeded && slices.Contains(seed.Deleted, r.ID) {
+			if r.Type != typeConnection {
+				continue
+			}
+			r.Outputs["acceptStatus"] = "deleted"
+		}
+		kept = append(kept, r)
 	}
+	w.resources = kept
 	sort.Slice(w.resources, func(i, j int) bool { return w.resources[i].URN < w.resources[j].URN })
 	return w
 }
@@ -130,12 +143,16 @@ func (w awsWorld) sides(c *worldResource) (requester, accepter pcxSide) {
 	return requester, accepter
 }
 
-// status is a connection's status code.
+// status is a connection's status code (as e2e/standin/invokes.go's
+// connectionStatus: an ended state, else active once accepted).
 func (w awsWorld) status(c *worldResource) string {
-	if w.accepted[c.ID] {
+	s := c.out("acceptStatus")
+	switch {
+	case slices.Contains([]string{"rejected", "expired", "failed", "deleted", "deleting"}, s):
+		return s
+	case w.accepted[c.ID]:
 		return "active"
-	}
-	if s := c.out("acceptStatus"); s != "" {
+	case s != "":
 		return s
 	}
 	return "pending-acceptance"
@@ -150,7 +167,28 @@ func (e *env) worldResources() awsWorld {
 // seedAWS writes the seed file: what exists in AWS without any stack.
 func (e *env) seedAWS(t testing.TB, resources ...*worldResource) {
 	t.Helper()
-	data, err := json.MarshalIndent(map[string]any{"resources": resources}, "", "  ")
+	e.writeSeed(t, map[string]any{"resources": resources})
+}
+
+// deleteSeeded says, in the seed file, that the owners of seeded
+// resources deleted them (a partner deleting its connection).
+func (e *env) deleteSeeded(t testing.TB, ids ...string) {
+	t.Helper()
+	var seed map[string]any
+	data, err := os.ReadFile(filepath.Join(e.world, "seed.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &seed); err != nil {
+		t.Fatal(err)
+	}
+	seed["deleted"] = ids
+	e.writeSeed(t, seed)
+}
+
+func (e *env) writeSeed(t testing.TB, seed map[string]any) {
+	t.Helper()
+	data, err := json.MarshalIndent(seed, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}

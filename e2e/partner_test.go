@@ -28,8 +28,9 @@ const accepterOnlyPeering = `    - accepter: trading
 // accepter-only peering for it. up accepts the partner's connection with
 // trading's provider (creating no connection of its own), adds routes
 // toward peerCidr in every trading route table only after accepting (no
-// blackhole), and changes nothing that existed; destroy leaves the
-// partner's connection, active, for its requester to delete.
+// blackhole), and changes nothing that existed. Removing the peering
+// leaves the partner's connection, active, for its requester to delete;
+// until it is deleted, destroy cannot delete trading's VPC.
 func TestAccepterOnlyThroughTheEngine(t *testing.T) {
 	e := newEnv(t)
 	stackFile := e.copyRepoFile("Pulumi.dev.yaml", "Pulumi.dev.yaml")
@@ -134,19 +135,42 @@ func TestAccepterOnlyThroughTheEngine(t *testing.T) {
 	}
 	untouchedSeeds(t, e, seeds)
 
+	// The peering removed from the stack: our side of it goes, the
+	// partner's connection stays, active (the accepter is only forgotten).
+	writeFile(t, stackFile, string(original)+salt)
 	before = len(e.journal())
-	e.must("destroy", "--config", "Pulumi.dev.yaml", "--yes")
-	if n := ops(t, e.journal()[before:]); n["delete"] == 0 || n["create"] != 0 {
-		t.Errorf("destroy: stand-in operations %v", n)
+	e.must("up", "--config", "Pulumi.dev.yaml")
+	if n := ops(t, e.journal()[before:]); n["create"] != 0 || n["delete"] == 0 {
+		t.Errorf("removing the accepter-only peering: stand-in operations %v, want deletes (and updates) only", n)
 	}
+	for _, res := range e.stackState("dev") {
+		if res.in("vpcPeeringConnectionId") == partnerPcx || res.in("destinationCidrBlock") == partnerCIDR || res.in("cidrIpv4") == partnerCIDR || res.in("cidrBlock") == partnerCIDR {
+			t.Errorf("after removing the peering the stack still has %s", res.URN)
+		}
+	}
+	if w := e.worldResources(); w.status(w.find(typeConnection, partnerPcx)) != "active" {
+		t.Errorf("removing the peering changed the partner's connection: %v", w.find(typeConnection, partnerPcx))
+	}
+	untouchedSeeds(t, e, seeds)
+
+	// destroy while the partner's connection is active: AWS refuses to
+	// delete a VPC a peering connection still uses (DependencyViolation;
+	// the Terraform provider retries until its timeout,
+	// hashicorp/terraform-provider-aws#3118), and peerctl does not delete
+	// the partner's connection. The destroy stops at the VPC, naming it.
+	r = e.run("destroy", "--config", "Pulumi.dev.yaml", "--yes")
+	if r.code == 0 || !strings.Contains(r.stdout+r.stderr, "DependencyViolation") || !strings.Contains(r.stdout+r.stderr, partnerPcx) {
+		t.Errorf("destroy with the partner's connection still active should stop at trading's VPC, naming the connection:\n%s", r)
+	}
+	if w := e.worldResources(); w.find(typeVpc, tradingVPC) == nil {
+		t.Error("trading's VPC was deleted under the partner's active connection")
+	}
+
+	// Once the partner deleted its connection, destroy completes.
+	e.deleteSeeded(t, partnerPcx)
+	e.must("destroy", "--config", "Pulumi.dev.yaml", "--yes")
 	if left := createdLeft(e); len(left) != 0 {
 		t.Errorf("after destroy these the stack created still exist: %v", left)
-	}
-	// The partner's connection stays, active: deleting the accepter only
-	// forgets it, and the connection is its requester's to delete.
-	after := e.worldResources()
-	if c := after.find(typeConnection, partnerPcx); c == nil || after.status(c) != "active" {
-		t.Errorf("after destroy the partner's connection is %v, want it still there and active", c)
 	}
 	untouchedSeeds(t, e, seeds)
 }

@@ -167,12 +167,19 @@ func connectionSides(c *entry) (requester, accepter side) {
 	return requester, accepter
 }
 
-// connectionStatus is a connection's status code as AWS reports it.
+// endedStates are the states a connection never leaves (but to vanish).
+var endedStates = []string{"rejected", "expired", "failed", "deleted", "deleting"}
+
+// connectionStatus is a connection's status code as AWS reports it: an
+// ended state, else active once accepted, else what it was created with.
 func connectionStatus(st *state, c *entry) string {
-	if st.Accepted[c.ID] {
+	s := outStr(c.Outputs, "acceptStatus")
+	switch {
+	case slices.Contains(endedStates, s):
+		return s
+	case st.Accepted[c.ID]:
 		return "active"
-	}
-	if s := outStr(c.Outputs, "acceptStatus"); s != "" {
+	case s != "":
 		return s
 	}
 	return "pending-acceptance"

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -163,6 +164,10 @@ func checkNoDependents(st *state, e entry) error {
 	var users []string
 	for _, other := range sorted(st) {
 		if other.URN == e.URN {
+			continue
+		}
+		// A connection that ended holds nothing back (its VPCs can go).
+		if other.Type == typeConnection && slices.Contains(endedStates, connectionStatus(st, other)) {
 			continue
 		}
 		// A name (Config rule, log group) means something only in its own

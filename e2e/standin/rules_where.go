@@ -90,10 +90,6 @@ func checkRouteTableHere(st *state, e entry) error {
 	return fmt.Errorf("%s %s: InvalidRouteTableID.NotFound: The routeTable ID '%s' does not exist", e.Type, e.URN, rtb)
 }
 
-// refusedStates are the connection states AcceptVpcPeeringConnection
-// refuses (pending-acceptance is accepted; an active one stays active).
-var refusedStates = []string{"rejected", "expired", "failed", "deleted", "deleting"}
-
 // checkAccepterSide: only the accepter's account, in the accepter's
 // region, accepts a connection, and only one that still waits (or is
 // already active).
@@ -108,7 +104,7 @@ func checkAccepterSide(st *state, e entry) error {
 		return fmt.Errorf("%s %s: OperationNotPermitted: peering connection %s can only be accepted by its accepter, account %s in %s; the call came from %s",
 			e.Type, e.URN, pcx, acc.account, acc.region, here(e))
 	}
-	if status := connectionStatus(st, c); slices.Contains(refusedStates, status) {
+	if status := connectionStatus(st, c); slices.Contains(endedStates, status) {
 		return fmt.Errorf("%s %s: InvalidStateTransition: peering connection %s is %s and cannot be accepted", e.Type, e.URN, pcx, status)
 	}
 	return nil

@@ -149,3 +149,29 @@ func TestAcceptingActivatesAndDeletingTheAccepterLeavesTheConnection(t *testing.
 		t.Fatalf("after deleting the accepter the connection is %+v, want it active", c)
 	}
 }
+
+// A VPC cannot be deleted while a partner's connection to it is active or
+// pending (AWS: DependencyViolation; the Terraform provider retries it
+// until its timeout, hashicorp/terraform-provider-aws#3118); once the
+// partner deleted the connection, it can.
+func TestVPCWithAPartnersConnection(t *testing.T) {
+	vpc := entry{URN: "trading-vpc", Type: typeVpc, ID: tradingVPC, Account: trading, Region: useast1, Outputs: map[string]any{}}
+	st := whereWorld()
+	st.Accepted[partnerPcx] = true
+	for urn, r := range st.Resources {
+		if r.ID == ourPcx || r.Type == typeRouteTable && r.Account == trading {
+			delete(st.Resources, urn) // only the partner's connection refers to trading's VPC
+		}
+	}
+	err := check(st, opDelete, vpc)
+	if err == nil || !strings.Contains(err.Error(), "DependencyViolation: still used by urn:pulumi:seed::seed::aws:ec2/vpcPeeringConnection:VpcPeeringConnection::pcx-0123456789abcdef0") {
+		t.Fatalf("deleting the VPC under an active partner connection: err = %v", err)
+	}
+	st.Resources[seedURN(typeConnection, partnerPcx)].Outputs["acceptStatus"] = "deleted"
+	if got := connectionStatus(st, connection(st, partnerPcx)); got != "deleted" {
+		t.Errorf("a deleted, once accepted connection reports %q", got)
+	}
+	if err := check(st, opDelete, vpc); err != nil {
+		t.Fatalf("deleting the VPC once the partner deleted the connection: %v", err)
+	}
+}

@@ -26,7 +26,8 @@ import (
 //	   "id": "pcx-...", "account": "<requester>", "region": "<requester's>",
 //	   "outputs": {"vpcId": "<requester's VPC>", "peerVpcId": "<ours>",
 //	     "peerOwnerId": "<our account>", "peerRegion": "<our region>",
-//	     "acceptStatus": "pending-acceptance"}}]}
+//	     "acceptStatus": "pending-acceptance"}}],
+//	 "deleted": ["pcx-..."]}
 //
 // Outputs use the provider's property names, so a seeded resource answers
 // like one the stand-in created.
@@ -35,6 +36,10 @@ const seedFile = "seed.json"
 // seed is the content of the seed file.
 type seed struct {
 	Resources []entry `json:"resources"`
+	// Deleted are seeded resources their owner has deleted since (a
+	// partner deleting its connection): a connection stays visible in the
+	// deleted state, as in AWS, anything else is gone.
+	Deleted []string `json:"deleted,omitempty"`
 }
 
 // seedURN names a seeded resource in the world: no stack's URN, so no
@@ -72,6 +77,18 @@ func mergeSeed(dir string, st *state) error {
 		}
 		st.Resources[r.URN] = &r
 		st.Seeds[r.ID] = true
+	}
+	for _, id := range sd.Deleted {
+		for urn, r := range st.Resources {
+			if !r.Seeded || r.ID != id {
+				continue
+			}
+			if r.Type == typeConnection {
+				r.Outputs["acceptStatus"] = "deleted"
+			} else {
+				delete(st.Resources, urn)
+			}
+		}
 	}
 	return nil
 }

@@ -50,6 +50,15 @@ func TestSeedIsMergedOnce(t *testing.T) {
 		t.Fatal("a deleted seed came back when the seed file changed")
 	}
 
+	// The partner deletes its connection; the VPC's seed stays.
+	writeSeed(`{"resources": [], "deleted": ["pcx-0123456789abcdef0", "vpc-0a1b2c3d4e5f60999"]}`)
+	if e, ok, err := w.lookup("urn:pulumi:seed::seed::aws:ec2/vpcPeeringConnection:VpcPeeringConnection::pcx-0123456789abcdef0"); err != nil || !ok || e.Outputs["acceptStatus"] != "deleted" {
+		t.Fatalf("deleted connection = %+v, %v, %v", e, ok, err)
+	}
+	if _, ok, _ := w.lookup(vpcURN); !ok {
+		t.Fatal("deleting another id removed the seeded VPC")
+	}
+
 	writeSeed(`{"resources": [{"type": "aws:ec2/vpc:Vpc", "id": "vpc-1"}]}`)
 	if _, _, err := w.lookup(vpcURN); err == nil || !strings.Contains(err.Error(), "type, id, account and region are required") {
 		t.Fatalf("an incomplete seed: err = %v", err)
