@@ -130,8 +130,8 @@ func TestAccepterOnlyThroughTheEngine(t *testing.T) {
 	if !anyInput(state, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "cidrIpv4", partnerCIDR) {
 		t.Errorf("no security group rule admits %s", partnerCIDR)
 	}
-	if !anyInput(state, "aws:ec2/networkAclRule:NetworkAclRule", "cidrBlock", partnerCIDR) {
-		t.Errorf("no NACL rule for %s", partnerCIDR)
+	if !naclAdmits(state, "trading", partnerCIDR, "ingress") || !naclAdmits(state, "trading", partnerCIDR, "egress") {
+		t.Errorf("trading's NACL has no ingress or no egress entry for %s", partnerCIDR)
 	}
 	untouchedSeeds(t, e, seeds)
 
@@ -147,6 +147,9 @@ func TestAccepterOnlyThroughTheEngine(t *testing.T) {
 		if res.in("vpcPeeringConnectionId") == partnerPcx || res.in("destinationCidrBlock") == partnerCIDR || res.in("cidrIpv4") == partnerCIDR || res.in("cidrBlock") == partnerCIDR {
 			t.Errorf("after removing the peering the stack still has %s", res.URN)
 		}
+	}
+	if naclAdmits(e.stackState("dev"), "trading", partnerCIDR, "ingress") {
+		t.Errorf("after removing the peering trading's NACL still admits %s", partnerCIDR)
 	}
 	if w := e.worldResources(); w.status(w.find(typeConnection, partnerPcx)) != "active" {
 		t.Errorf("removing the peering changed the partner's connection: %v", w.find(typeConnection, partnerPcx))
@@ -180,6 +183,20 @@ func anyInput(resources []stateResource, typ, key, value string) bool {
 	for _, r := range ofType(resources, typ) {
 		if r.in(key) == value {
 			return true
+		}
+	}
+	return false
+}
+
+// naclAdmits reports whether network's NACL has an entry in direction
+// (ingress, egress) for cidr: peerctl writes the entries inline.
+func naclAdmits(resources []stateResource, network, cidr, direction string) bool {
+	for _, acl := range ofType(ofNetwork(resources, network), "aws:ec2/networkAcl:NetworkAcl") {
+		entries, _ := acl.Inputs[direction].([]any)
+		for _, x := range entries {
+			if m, ok := x.(map[string]any); ok && m["cidrBlock"] == cidr {
+				return true
+			}
 		}
 	}
 	return false
