@@ -88,6 +88,11 @@ func TestExistingVPCThroughTheEngine(t *testing.T) {
 	}
 
 	r = e.must("up", "--config", "Pulumi.dev.yaml")
+	// The pre-flight check lists the discovered route tables before any
+	// change, and only the existing VPC's.
+	if want := "discovered now: " + legacyMainRtb + ", " + legacyRtb + "\n"; !strings.Contains(r.stdout+r.stderr, want) {
+		t.Errorf("up does not list the discovered route tables (%q):\n%s", want, r)
+	}
 	created := ops(t, e.journal())
 	if created["create"] == 0 || created["update"] != 0 || created["delete"] != 0 {
 		t.Fatalf("fresh up: stand-in operations %v, want creates only\n%s", created, r)
@@ -183,4 +188,37 @@ func TestExistingVPCThroughTheEngine(t *testing.T) {
 		t.Errorf("after destroy these the stack created still exist: %v", left)
 	}
 	untouchedSeeds(t, e, seeds)
+}
+
+// TestExistingVPCPreflightRefusals: an existing VPC with DNS hostnames off
+// and a flow log the stack did not create is refused by up before the
+// engine changes anything, each problem named with its fix.
+func TestExistingVPCPreflightRefusals(t *testing.T) {
+	e := newEnv(t)
+	writeFile(t, filepath.Join(e.dir, "Pulumi.dev.yaml"), existingStack)
+	seeds := legacySeeds()
+	seeds[0].Outputs["enableDnsHostnames"] = false
+	seeds = append(seeds, &worldResource{Type: typeFlowLog, ID: "fl-0a1b2c3d4e5f60718", Account: "222222222222", Region: "eu-west-1",
+		Outputs: map[string]any{"vpcId": legacyVPC, "logDestinationType": "s3", "logDestination": "arn:aws:s3:::legacy-own-flow-logs"}})
+	e.seedAWS(t, seeds...)
+
+	r := e.run("up", "--config", "Pulumi.dev.yaml")
+	out := r.stdout + r.stderr
+	for _, want := range []string{
+		"pre-flight check (2 problems, nothing was changed)",
+		"VPC " + legacyVPC + " has enableDnsHostnames off",
+		"aws ec2 modify-vpc-attribute --vpc-id " + legacyVPC + " --enable-dns-hostnames '{\"Value\":true}' --region eu-west-1 --profile analytics-dev",
+		"already has flow logs that this stack did not create: fl-0a1b2c3d4e5f60718 (s3 to arn:aws:s3:::legacy-own-flow-logs)",
+		"peerctl:networks[1].existing.flowLogs: false",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("up should refuse with %q:\n%s", want, r)
+		}
+	}
+	if r.code == 0 {
+		t.Errorf("up succeeded:\n%s", r)
+	}
+	if n := ops(t, e.journal()); n["create"]+n["update"]+n["delete"] != 0 {
+		t.Errorf("the refused up changed AWS: %v", n)
+	}
 }
