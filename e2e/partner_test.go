@@ -61,8 +61,21 @@ func TestAccepterOnlyThroughTheEngine(t *testing.T) {
 	e.seedAWS(t, seeds...)
 
 	salt := saltLines(t, stackFile)
-	writeFile(t, stackFile, string(original)+accepterOnlyPeering+salt)
 	before := len(e.journal())
+
+	// A peerAccountId that is not the requester's: the pre-flight check
+	// refuses to accept, before the engine changes anything.
+	wrongAccount := strings.Replace(accepterOnlyPeering, `peerAccountId: "333333333333"`, `peerAccountId: "444444444444"`, 1)
+	writeFile(t, stackFile, string(original)+wrongAccount+salt)
+	r = e.run("up", "--config", "Pulumi.dev.yaml")
+	if want := "peering connection " + partnerPcx + " was requested by account 333333333333, but peerctl:peerings[1].peerAccountId says 444444444444"; r.code == 0 || !strings.Contains(r.stdout+r.stderr, want) {
+		t.Errorf("accepting a connection from an unexpected account should be refused with %q:\n%s", want, r)
+	}
+	if n := len(e.journal()); n != before {
+		t.Errorf("the refused up made %d AWS operations", n-before)
+	}
+
+	writeFile(t, stackFile, string(original)+accepterOnlyPeering+salt)
 	r = e.must("preview", "--config", "Pulumi.dev.yaml")
 	if strings.Contains(r.stdout, "to delete") && !strings.Contains(r.stdout, "0 to delete") {
 		t.Errorf("adding an accepter-only peering plans deletes:\n%s", r)
