@@ -334,21 +334,3 @@ func (s *server) entry(urn resource.URN, id string, outputs resource.PropertyMap
 	defer s.mu.Unlock()
 	return entry{URN: string(urn), Type: string(urn.Type()), ID: id, Account: s.account, Region: s.region, Outputs: outputs.Mappable()}
 }
-
-// addTagsAll sets what the provider reports as tagsAll on a tagged
-// resource: its default tags overridden by the resource's own. The fake
-// AWS endpoints answer tag filters from it (peerctl's pre-flight check
-// finds what the stack created by its ManagedBy tag, a default tag).
-func (s *server) addTagsAll(outputs resource.PropertyMap) {
-	tags, ok := outputs["tags"]
-	if !ok || !tags.IsObject() {
-		return
-	}
-	s.mu.Lock()
-	all := resource.NewPropertyMapFromMap(s.defaultTags)
-	s.mu.Unlock()
-	for k, v := range tags.ObjectValue() {
-		all[k] = v
-	}
-	outputs["tagsAll"] = resource.NewObjectProperty(all)
-}
