@@ -17,7 +17,8 @@ import (
 // STS GetCallerIdentity and AssumeRole, EC2 DescribeAvailabilityZones,
 // AWS Config DescribeConfigurationRecorders and DescribeDeliveryChannels
 // (from the stand-in's world, so a deployed stack's own recorder is seen),
-// and CloudWatch OAM ListSinks. The account of a request is the last 12
+// CloudWatch OAM ListSinks, and the EC2 reads of existing VPCs and
+// peering connections (fakeec2_test.go, from the world and its seeds). The account of a request is the last 12
 // digits of its access key id (see accessKey).
 func fakeAWS(t testing.TB, worldDir string) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -51,6 +52,12 @@ func fakeAWS(t testing.TB, worldDir string) *httptest.Server {
 			writeJSON(w, map[string]any{"DeliveryChannels": worldNamed(worldDir, "aws:cfg/deliveryChannel:DeliveryChannel", account)})
 		case r.URL.Path == "/ListSinks":
 			writeJSON(w, map[string]any{"Items": []any{}})
+		case ec2Handlers[r.Form.Get("Action")] != nil:
+			q := ec2Request{account: account, region: regionOfRequest(r), form: r.Form}
+			if err := ec2Handlers[r.Form.Get("Action")](w, q, loadWorld(worldDir)); err != nil {
+				t.Errorf("fake AWS: %s: %v", r.Form.Get("Action"), err)
+				http.Error(w, err.Error(), http.StatusNotImplemented)
+			}
 		default:
 			t.Errorf("fake AWS: unexpected request %s %s target %q form %v", r.Method, r.URL.Path, target, r.Form)
 			http.Error(w, "not faked", http.StatusNotImplemented)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"strings"
 	"testing"
 )
@@ -14,6 +15,8 @@ func TestRules(t *testing.T) {
 	world := func(entries ...entry) *state {
 		st := &state{Resources: map[string]*entry{}, Accepted: map[string]bool{}}
 		for i := range entries {
+			// Each world its own outputs: accepting changes the connection's.
+			entries[i].Outputs = maps.Clone(entries[i].Outputs)
 			st.Resources[entries[i].URN] = &entries[i]
 		}
 		return st
@@ -44,7 +47,7 @@ func TestRules(t *testing.T) {
 		wantErr string
 	}{
 		{name: "options on a pending connection", st: world(conn), op: opCreate, e: options, wantErr: "OperationNotPermitted"},
-		{name: "a route through a pending connection", st: world(conn), op: opCreate, e: route, wantErr: "OperationNotPermitted"},
+		{name: "a route through a pending connection (a blackhole, see TestBlackholeRoutes)", st: world(conn), op: opCreate, e: route},
 		{name: "options once accepted", st: func() *state { s := world(conn); change(s, opCreate, accepter); return s }(), op: opCreate, e: options},
 		{name: "a route once accepted", st: func() *state { s := world(conn); change(s, opCreate, accepter); return s }(), op: opUpdate, e: route},
 		{name: "a VPC with a subnet left", st: world(vpc, subnet), op: opDelete, e: vpc, wantErr: "DependencyViolation: still used by subnet"},
@@ -88,5 +91,25 @@ func TestRules(t *testing.T) {
 				t.Fatalf("err = %v, want %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// AWS creates a route through a pending connection in the blackhole state;
+// the stand-in allows it and says so.
+func TestBlackholeRoutes(t *testing.T) {
+	const pcx = "pcx-0123456789abcdef0"
+	conn := entry{URN: "conn", Type: typeConnection, ID: pcx, Account: "111111111111", Outputs: map[string]any{"acceptStatus": "pending-acceptance"}}
+	route := entry{URN: "route", Type: typeRoute, ID: "r-1", Account: "111111111111", Outputs: map[string]any{"vpcPeeringConnectionId": pcx}}
+	st := &state{Resources: map[string]*entry{"conn": &conn}, Accepted: map[string]bool{}}
+	want := "blackhole: route route through peering connection pcx-0123456789abcdef0, which is not active (pending-acceptance)"
+	if got := blackhole(st, opCreate, route); got != want {
+		t.Errorf("pending: %q, want %q", got, want)
+	}
+	if got := blackhole(st, opDelete, route); got != "" {
+		t.Errorf("deleting a blackhole route: %q, want no warning", got)
+	}
+	st.Accepted[pcx] = true
+	if got := blackhole(st, opCreate, route); got != "" {
+		t.Errorf("accepted: %q, want no warning", got)
 	}
 }

@@ -34,6 +34,9 @@ type server struct {
 	mocks   map[string]*stackMocks
 	account string
 	region  string
+	// defaultTags are the provider's default tags, which AWS holds on
+	// every resource it tags (tagsAll), as the real provider does.
+	defaultTags map[string]any
 }
 
 // stackMocks are the plan mocks of one stack, with this process's provider
@@ -98,6 +101,12 @@ func (s *server) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.account, s.region = accountOf(cfg), str(cfg, "region")
+	s.defaultTags = nil
+	if dt, ok := cfg["defaultTags"]; ok && dt.IsObject() {
+		if tags, ok := dt.ObjectValue()["tags"]; ok && tags.IsObject() {
+			s.defaultTags = tags.Mappable().(map[string]any)
+		}
+	}
 	return &pulumirpc.ConfigureResponse{AcceptSecrets: false, SupportsPreview: false}, nil
 }
 
@@ -209,6 +218,7 @@ func (s *server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
+	s.addTagsAll(outputs)
 	if err := s.world.apply(opCreate, s.entry(urn, id, outputs)); err != nil {
 		return nil, err
 	}
@@ -230,6 +240,7 @@ func (s *server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
+	s.addTagsAll(outputs)
 	if err := s.world.apply(opUpdate, s.entry(urn, req.GetId(), outputs)); err != nil {
 		return nil, err
 	}
@@ -265,23 +276,41 @@ func (s *server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc
 	return &pulumirpc.ReadResponse{Id: e.ID, Properties: props, Inputs: req.GetInputs()}, nil
 }
 
-// Invoke answers the data sources the program calls, as the offline plan
-// does.
+// Invoke answers the data sources the program calls: those that read what
+// exists in AWS from the world (invokes.go), the others as the offline
+// plan does.
 func (s *server) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
 	args, err := plugin.UnmarshalProperties(req.GetArgs(), unmarshal)
 	if err != nil {
 		return nil, err
 	}
-	// Invokes carry no URN; any URN of the stack gives the same answers.
-	mocks, provider, err := s.mocksFor(resource.NewURN("stack", "peerctl", "", "aws:index:invoke", "invoke"))
+	s.mu.Lock()
+	account, region := s.account, s.region
+	s.mu.Unlock()
+	var out resource.PropertyMap
+	switch req.GetTok() {
+	case invokeRouteTables, invokeConnections:
+		// What exists in AWS, not a placeholder: read from the world.
+		answer := routeTables
+		if req.GetTok() == invokeConnections {
+			answer = peeringConnections
+		}
+		err = s.world.locked(func(st *state) error {
+			out, err = answer(st, account, region, args)
+			return err
+		})
+	default:
+		// Invokes carry no URN; any URN of the stack gives the same answers.
+		mocks, provider, merr := s.mocksFor(resource.NewURN("stack", "peerctl", "", "aws:index:invoke", "invoke"))
+		if merr != nil {
+			return nil, merr
+		}
+		out, err = mocks.Call(pulumi.MockCallArgs{Token: req.GetTok(), Args: args, Provider: provider})
+	}
 	if err != nil {
 		return nil, err
 	}
-	out, err := mocks.Call(pulumi.MockCallArgs{Token: req.GetTok(), Args: args, Provider: provider})
-	if err != nil {
-		return nil, err
-	}
-	s.world.journal(journalEntry{Op: "invoke", Type: req.GetTok(), Account: s.account, Region: s.region})
+	s.world.journal(journalEntry{Op: "invoke", Type: req.GetTok(), Account: account, Region: region})
 	ret, err := plugin.MarshalProperties(out, marshal)
 	if err != nil {
 		return nil, err

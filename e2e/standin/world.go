@@ -26,6 +26,9 @@ type entry struct {
 	Account string         `json:"account"`
 	Region  string         `json:"region"`
 	Outputs map[string]any `json:"outputs"`
+	// Seeded marks what the test put into AWS before peerctl ran (see
+	// seed.go): no stack created it, so no stack may delete it.
+	Seeded bool `json:"seeded,omitempty"`
 }
 
 // state is the content of world.json.
@@ -34,6 +37,9 @@ type state struct {
 	Resources map[string]*entry `json:"resources"` // by URN
 	// Accepted are the peering connections accepted by their accepter.
 	Accepted map[string]bool `json:"accepted"`
+	// Seeds are the seed file's resources already merged, by id: a seed
+	// is merged once, so one the engine deleted does not come back.
+	Seeds map[string]bool `json:"seeds,omitempty"`
 }
 
 // journalEntry is one line of journal.jsonl: every operation, in order.
@@ -48,6 +54,8 @@ type journalEntry struct {
 	Region  string `json:"region,omitempty"`
 	// Error is the AWS error the operation got, if any.
 	Error string `json:"error,omitempty"`
+	// Warning is what AWS did that has no effect yet (a blackhole route).
+	Warning string `json:"warning,omitempty"`
 }
 
 const (
@@ -64,6 +72,7 @@ func (w *world) apply(op string, e entry) error {
 		je := journalEntry{Seq: st.Seq, Op: op, Type: e.Type, URN: e.URN, ID: e.ID, Account: e.Account, Region: e.Region}
 		err := check(st, op, e)
 		if err == nil {
+			je.Warning = blackhole(st, op, e)
 			change(st, op, e)
 		} else {
 			je.Error = err.Error()
@@ -130,7 +139,7 @@ func (w *world) locked(fn func(*state) error) error {
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck // closing the file unlocks too
 
 	path := filepath.Join(w.dir, "world.json")
-	st := &state{Resources: map[string]*entry{}, Accepted: map[string]bool{}}
+	st := &state{Resources: map[string]*entry{}, Accepted: map[string]bool{}, Seeds: map[string]bool{}}
 	data, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -140,6 +149,9 @@ func (w *world) locked(fn func(*state) error) error {
 		if err := json.Unmarshal(data, st); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
+	}
+	if err := mergeSeed(w.dir, st); err != nil {
+		return err
 	}
 	fnErr := fn(st)
 	out, err := json.MarshalIndent(st, "", "  ")
