@@ -32,7 +32,8 @@ func mixedRecorderStack(extra ...string) string {
 }
 
 // AWS allows one recorder and one delivery channel per account and region
-// (AWS Config developer guide; MaxNumberOfConfigurationRecordersExceeded),
+// (AWS Config API reference, PutConfigurationRecorder; a second fails with
+// MaxNumberOfConfigurationRecordersExceededException),
 // so the group listed in reuseRecorderOf gets the rules only, and every
 // other group a recorder of its own, as createRecorder says.
 func TestReuseRecorderOfPerGroup(t *testing.T) {

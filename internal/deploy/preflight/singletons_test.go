@@ -177,8 +177,9 @@ func mixedStack(t *testing.T, compliance string) *config.Config {
 }
 
 // The recorder choice is per account and region, as AWS allows one
-// recorder and one delivery channel there (AWS Config developer guide,
-// "Managing the Configuration Recorder"): a group that creates its
+// recorder and one delivery channel there (AWS Config API reference,
+// PutConfigurationRecorder: "one customer managed configuration recorder
+// per account per Region"): a group that creates its
 // recorder must find none but ours, a group that reuses one must find one
 // that is not ours. Messages written by hand.
 func TestRecorderChoicePerGroup(t *testing.T) {
