@@ -104,7 +104,7 @@ func TestExistingAndRegionErrors(t *testing.T) {
 				`peerctl:networks[1].subnetPrefixLength: "20" means nothing for an existing network (peerctl creates no subnets in it); remove it`,
 			}},
 		{"existing cidr required", []string{tradingNet, `{name: legacy, costCenter: legacy, existing: {vpcId: vpc-0a1b2c3d}}`},
-			[]string{`peerctl:networks[1].cidr: is required (an RFC 1918 CIDR such as 10.0.0.0/16)`}},
+			[]string{`peerctl:networks[1].cidr: is required: a CIDR block of the existing VPC, such as 10.20.0.0/16`}},
 		{"existing cidr overlaps", []string{tradingNet, `{name: legacy, cidr: 10.0.0.0/16, costCenter: legacy, existing: {vpcId: vpc-0a1b2c3d}}`},
 			[]string{`peerctl:networks[1].cidr: "10.0.0.0/16" (legacy) overlaps peerctl:networks[0].cidr 10.0.0.0/16 (trading); peered VPCs need disjoint address space`}},
 		{"same vpc twice", []string{tradingNet, legacyNet(`, existing: {vpcId: vpc-0a1b2c3d}`),

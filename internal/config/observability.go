@@ -96,6 +96,10 @@ type Compliance struct {
 	// false where Control Tower or the organisation already records; the
 	// rules are still created.
 	CreateRecorder *bool `json:"createRecorder,omitempty"`
+	// ReuseRecorderOf lists networks whose account and region already
+	// record with their own recorder: with createRecorder true, only their
+	// groups reuse it (rules only). CreatesRecorder resolves (recorder.go).
+	ReuseRecorderOf []string `json:"reuseRecorderOf,omitempty"`
 	// PeeringDNSRule adds VPC_PEERING_DNS_RESOLUTION_CHECK, which is not
 	// offered in every region. Unset, it is on where AWS offers the rule
 	// (every region but those in PeeringDNSRuleUnavailable); set true to
@@ -188,6 +192,7 @@ func applyObservability(c *Config, s *spec, p *problems) {
 	if cp.CreateRecorder == nil {
 		cp.CreateRecorder = boolPtr(true)
 	}
+	validateReuseRecorder(c, *cp, p)
 	if cp.PeeringDNSRule == nil {
 		cp.PeeringDNSRule = boolPtr(!slices.Contains(PeeringDNSRuleUnavailable, c.Region))
 	}

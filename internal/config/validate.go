@@ -97,6 +97,43 @@ func validateCIDR(field string, raw string, p *problems) (netip.Prefix, bool) {
 	return netip.Prefix{}, false
 }
 
+// validateExistingCIDR checks an existing network's cidr. peerctl creates
+// no VPC for it, so the private-range rule of the VPCs peerctl creates
+// does not apply: AWS lets a VPC use a publicly routable block outside
+// RFC 1918 (an address range the company owns) or one from 100.64.0.0/10,
+// and peers route to it like any other. What AWS allows for any VPC CIDR
+// block still holds (Amazon VPC User Guide, "VPC CIDR blocks",
+// vpc-cidr-blocks.html): a size between /16 and /28, and none of the
+// ranges AWS refuses for VPCs, as for a partner's peerCidr
+// (reservedPeerRanges): link-local 169.254.0.0/16, which the guide names,
+// and 0.0.0.0/8, loopback 127.0.0.0/8, multicast and reserved 224.0.0.0/3,
+// which are no unicast address space at all. Preview and up check that
+// the VPC's CIDRs contain it.
+func validateExistingCIDR(field string, raw string, p *problems) (netip.Prefix, bool) {
+	prefix, err := netip.ParsePrefix(raw)
+	switch {
+	case raw == "":
+		p.add(field, "", "is required: a CIDR block of the existing VPC, such as 10.20.0.0/16")
+	case err != nil:
+		p.add(field, raw, "is not a CIDR block like 10.0.0.0/16")
+	case !prefix.Addr().Is4():
+		p.add(field, raw, "is not an IPv4 CIDR block")
+	case prefix.Masked() != prefix:
+		p.add(field, raw, "has host bits set; did you mean %s?", prefix.Masked())
+	case prefix.Bits() < netplan.MinVPCPrefixLength || prefix.Bits() > netplan.MaxVPCPrefixLength:
+		p.add(field, raw, "must be between /%d and /%d, the VPC sizes AWS allows", netplan.MinVPCPrefixLength, netplan.MaxVPCPrefixLength)
+	default:
+		for _, r := range reservedPeerRanges {
+			if prefix.Overlaps(r) {
+				p.add(field, raw, "overlaps %s, a range AWS does not allow for VPCs", r)
+				return netip.Prefix{}, false
+			}
+		}
+		return prefix, true
+	}
+	return netip.Prefix{}, false
+}
+
 // validateNetworkSet checks what involves more than one network.
 func validateNetworkSet(field string, nets []Network, cidrOK []bool, p *problems) {
 	validateNetworkNames(field, nets, p)

@@ -40,7 +40,7 @@ func existingNetworkFromSpec(field string, ns networkSpec, n Network, p *problem
 		p.add(field+".subnetPrefixLength", fmt.Sprint(*ns.SubnetPrefixLength), "%s", why)
 	}
 	n.AZCount, n.AZs = 0, nil
-	prefix, ok := validateCIDR(field+".cidr", ns.CIDR, p)
+	prefix, ok := validateExistingCIDR(field+".cidr", ns.CIDR, p)
 	n.CIDR = prefix
 	return n, ok
 }

@@ -66,7 +66,7 @@ func needsCreatedKey(cfg *config.Config, g config.AccountGroup) bool {
 			return true
 		}
 	}
-	ownConfigBucket := *o.Compliance.CreateRecorder && o.LogArchive.Bucket() == ""
+	ownConfigBucket := o.Compliance.CreatesRecorder(g) && o.LogArchive.Bucket() == ""
 	return ownConfigBucket && o.FlowLogs.AccountKey(g) == ""
 }
 

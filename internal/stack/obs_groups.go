@@ -55,7 +55,7 @@ func newCompliance(ctx *pulumi.Context, cfg *config.Config, r *Result, g config.
 		Environment:    cfg.Environment,
 		Region:         g.Region(),
 		AccountID:      owner.ID,
-		CreateRecorder: *o.Compliance.CreateRecorder,
+		CreateRecorder: o.Compliance.CreatesRecorder(g),
 		PeeringDNSRule: peeringDNSRule(cfg, g.Region()),
 		RetentionDays:  o.FlowLogs.S3RetentionDays,
 		Versioning:     versioned(cfg),

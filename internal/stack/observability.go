@@ -43,8 +43,10 @@ const DashboardComponentName = "peering-dashboard"
 // (<network>-flow-logs) and PeerAlarms (<network>-peer-alarms), alarms
 // toward every peer, configured networks and partners alike. Per account
 // group (the networks of one account id, as each provider resolved it, and
-// one region): Compliance (<first network>-compliance) and, in production,
-// the log key. Across groups: the Dashboard (peering-dashboard), held by
+// one region): Compliance (<first network>-compliance), with a recorder of
+// its own unless the group reuses its account's (compliance.createRecorder
+// false, or a network of the group in compliance.reuseRecorderOf:
+// config.Compliance.CreatesRecorder), and, in production, the log key. Across groups: the Dashboard (peering-dashboard), held by
 // the group of dashboard.monitoringNetwork.
 func defineObservability(ctx *pulumi.Context, cfg *config.Config, r *Result) error {
 	for _, n := range cfg.Networks {

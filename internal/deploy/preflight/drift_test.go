@@ -35,6 +35,11 @@ func TestPlanMatchesTheProgram(t *testing.T) {
 			"peerctl:compliance":  `{"createRecorder": true}`,
 			"peerctl:dashboard":   `{"crossAccount": true, "monitoringNetwork": "analytics"}`,
 		}},
+		{name: "one account reuses its recorder, named by a network that is not the group's first", raw: config.Raw{
+			"peerctl:networks":   three,
+			"peerctl:peerings":   `[{"requester":"trading","accepter":"analytics"},{"requester":"reporting","accepter":"analytics"}]`,
+			"peerctl:compliance": `{"reuseRecorderOf": ["reporting"]}`,
+		}},
 		{name: "existing recorders reused, no sink", raw: config.Raw{
 			"peerctl:compliance": `{"createRecorder": false}`,
 			"peerctl:dashboard":  `{"crossAccount": false}`,

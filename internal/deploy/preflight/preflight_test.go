@@ -165,8 +165,8 @@ func TestCheck(t *testing.T) {
 		{
 			name: "createRecorder where Control Tower records", createRecorder: true,
 			trading: account{recorders: []cstypes.ConfigurationRecorder{recorder("default")}},
-			wantErr: `pre-flight check: account 111111111111 (network trading) already has AWS Config recorder "default" (Control Tower or another stack); ` +
-				`set peerctl:compliance.createRecorder: false to reuse it; nothing was changed`,
+			wantErr: `pre-flight check: account 111111111111 (network trading) already has AWS Config recorder "default" (Control Tower or another stack), and AWS allows one per account and region; ` +
+				`to reuse it, add trading to peerctl:compliance.reuseRecorderOf (or set peerctl:compliance.createRecorder: false if every account of the stack records already); nothing was changed`,
 			wantConflict: true,
 		},
 		{
@@ -174,15 +174,16 @@ func TestCheck(t *testing.T) {
 			analytics: account{recorders: []cstypes.ConfigurationRecorder{recorder("aws-controltower-BaselineConfigRecorder")},
 				channels: []string{"aws-controltower-BaselineConfigDeliveryChannel"}},
 			wantErr: `pre-flight check: account 222222222222 (network analytics) already has AWS Config recorder "aws-controltower-BaselineConfigRecorder" ` +
-				`and delivery channel "aws-controltower-BaselineConfigDeliveryChannel" (Control Tower or another stack); ` +
-				`set peerctl:compliance.createRecorder: false to reuse it; nothing was changed`,
+				`and delivery channel "aws-controltower-BaselineConfigDeliveryChannel" (Control Tower or another stack), and AWS allows one per account and region; ` +
+				`to reuse it, add analytics to peerctl:compliance.reuseRecorderOf (or set peerctl:compliance.createRecorder: false if every account of the stack records already); nothing was changed`,
 			wantConflict: true,
 		},
 		{
 			name: "another environment's recorder in the same account", createRecorder: true,
 			trading: account{recorders: []cstypes.ConfigurationRecorder{recorder("trading-config-recorder-prod")}, channels: []string{"trading-config-delivery-prod"}},
 			wantErr: `pre-flight check: account 111111111111 (network trading) already has AWS Config recorder "trading-config-recorder-prod" ` +
-				`and delivery channel "trading-config-delivery-prod" (Control Tower or another stack); set peerctl:compliance.createRecorder: false to reuse it; nothing was changed`,
+				`and delivery channel "trading-config-delivery-prod" (Control Tower or another stack), and AWS allows one per account and region; ` +
+				`to reuse it, add trading to peerctl:compliance.reuseRecorderOf (or set peerctl:compliance.createRecorder: false if every account of the stack records already); nothing was changed`,
 			wantConflict: true,
 		},
 		{
@@ -196,7 +197,7 @@ func TestCheck(t *testing.T) {
 			wantErr: `pre-flight check: account 111111111111 (network trading) already has AWS Config delivery channel "default" but no recorder, ` +
 				`and AWS allows one channel per account and region, so peerctl cannot create "trading-config-delivery-dev": ` +
 				`delete that channel (aws configservice delete-delivery-channel --delivery-channel-name default --region us-east-1), ` +
-				`or give it a recorder and set peerctl:compliance.createRecorder: false; nothing was changed`,
+				`or give it a recorder and add trading to peerctl:compliance.reuseRecorderOf (or set peerctl:compliance.createRecorder: false if every account of the stack records already); nothing was changed`,
 			wantConflict: true,
 		},
 		{
@@ -255,8 +256,10 @@ func TestCheck(t *testing.T) {
 			trading:   account{recorders: []cstypes.ConfigurationRecorder{recorder("default")}},
 			analytics: account{recorders: []cstypes.ConfigurationRecorder{recorder("default")}},
 			wantErr: "pre-flight check (2 problems, nothing was changed):\n" +
-				`  account 111111111111 (network trading) already has AWS Config recorder "default" (Control Tower or another stack); set peerctl:compliance.createRecorder: false to reuse it` + "\n" +
-				`  account 222222222222 (network analytics) already has AWS Config recorder "default" (Control Tower or another stack); set peerctl:compliance.createRecorder: false to reuse it`,
+				`  account 111111111111 (network trading) already has AWS Config recorder "default" (Control Tower or another stack), and AWS allows one per account and region; ` +
+				`to reuse it, add trading to peerctl:compliance.reuseRecorderOf (or set peerctl:compliance.createRecorder: false if every account of the stack records already)` + "\n" +
+				`  account 222222222222 (network analytics) already has AWS Config recorder "default" (Control Tower or another stack), and AWS allows one per account and region; ` +
+				`to reuse it, add analytics to peerctl:compliance.reuseRecorderOf (or set peerctl:compliance.createRecorder: false if every account of the stack records already)`,
 			wantConflict: true,
 		},
 		{

@@ -38,15 +38,16 @@ type Owned struct {
 }
 
 // Plan lists the once-per-account resources the stack would create: per
-// account group, with peerctl:compliance.createRecorder, a recorder and a
+// account group that creates its AWS Config recorder (createRecorder, and
+// no network of the group in reuseRecorderOf), a recorder and a
 // delivery channel named after the group's first network; with
 // peerctl:dashboard.crossAccount and more than one account, a sink in the
 // account of the monitoring network.
 func Plan(cfg *config.Config, accounts map[string]string) []Owned {
 	var out []Owned
 	groups := groupByAccount(cfg, accounts)
-	if createRecorder(cfg) {
-		for _, g := range groups {
+	for _, g := range groups {
+		if createsRecorder(cfg, g) {
 			out = append(out,
 				Owned{Group: g, Kind: Recorder, Name: compliance.RecorderName(g.Name(), cfg.Environment)},
 				Owned{Group: g, Kind: DeliveryChannel, Name: compliance.DeliveryChannelName(g.Name(), cfg.Environment)})
@@ -58,9 +59,11 @@ func Plan(cfg *config.Config, accounts map[string]string) []Owned {
 	return out
 }
 
-func createRecorder(cfg *config.Config) bool {
-	p := cfg.Observability.Compliance.CreateRecorder
-	return p == nil || *p
+// createsRecorder is the program's choice for group g (the stack groups
+// networks as Check does, by resolved account id and region), with
+// createRecorder unset taken as its default, true.
+func createsRecorder(cfg *config.Config, g config.AccountGroup) bool {
+	return cfg.Observability.Compliance.CreatesRecorder(g)
 }
 
 func crossAccount(cfg *config.Config) bool {
@@ -84,8 +87,10 @@ func monitoringGroup(cfg *config.Config, groups []config.AccountGroup) (config.A
 var ErrConflict = errors.New("pre-flight check failed")
 
 // checkConfig compares the account's recorders and delivery channels with
-// the stack's: with createRecorder the account must have none but ours;
-// without it, it must have a recorder that is not ours.
+// the stack's, for one account group: a group that creates its recorder
+// must find none but ours; a group that reuses one (createRecorder false,
+// or reuseRecorderOf naming one of its networks) must find a recorder that
+// is not ours. Messages say which setting to change, naming the network.
 func (c Checker) checkConfig(ctx context.Context, api ConfigAPI, cfg *config.Config, g config.AccountGroup, where string) ([]string, error) {
 	recOut, err := api.DescribeConfigurationRecorders(ctx, &configservice.DescribeConfigurationRecordersInput{})
 	if err != nil {
@@ -113,34 +118,54 @@ func (c Checker) checkConfig(ctx context.Context, api ConfigAPI, cfg *config.Con
 			otherChannels = append(otherChannels, name)
 		}
 	}
-	if createRecorder(cfg) {
+	if createsRecorder(cfg, g) {
+		// Reusing is the group's own choice (reuseRecorderOf);
+		// createRecorder false fits only when every account records.
+		reuse := fmt.Sprintf("add %s to %s (or set %s: false if every account of the stack records already)",
+			g.Name(), reuseRecorderKey, createRecorderKey)
 		switch {
 		case len(otherRecorders) > 0:
 			what := fmt.Sprintf("AWS Config recorder %s", quoteAll(otherRecorders))
 			if len(otherChannels) > 0 {
 				what += fmt.Sprintf(" and delivery channel %s", quoteAll(otherChannels))
 			}
-			return []string{fmt.Sprintf("%s already has %s (Control Tower or another stack); "+
-				"set peerctl:compliance.createRecorder: false to reuse it", where, what)}, nil
+			return []string{fmt.Sprintf("%s already has %s (Control Tower or another stack), and AWS allows one per account and region; "+
+				"to reuse it, %s", where, what, reuse)}, nil
 		case len(otherChannels) > 0:
 			return []string{fmt.Sprintf("%s already has AWS Config delivery channel %s but no recorder, and AWS allows one channel per account and region, "+
 				"so peerctl cannot create %q: delete that channel (aws configservice delete-delivery-channel --delivery-channel-name %s --region %s), "+
-				"or give it a recorder and set peerctl:compliance.createRecorder: false",
-				where, quoteAll(otherChannels), ourChannel, otherChannels[0], regionOf(cfg, g.Networks[0]))}, nil
+				"or give it a recorder and %s",
+				where, quoteAll(otherChannels), ourChannel, otherChannels[0], regionOf(cfg, g.Networks[0]), reuse)}, nil
 		}
 		return nil, nil
 	}
 	if len(otherRecorders) > 0 {
 		return nil, nil
 	}
-	if slices.Contains(recorders, ourRecorder) {
-		return []string{fmt.Sprintf("%s has no AWS Config recorder but peerctl's own %q, which peerctl:compliance.createRecorder: false "+
-			"would delete, leaving the Config rules nothing to evaluate; keep peerctl:compliance.createRecorder: true", where, ourRecorder)}, nil
+	// Why the group reuses a recorder, and how to undo that.
+	why := fmt.Sprintf("%s is false", createRecorderKey)
+	turnsOff := createRecorderKey + ": false"
+	fix := fmt.Sprintf("set %s: true (the default) to create one", createRecorderKey)
+	keep := fmt.Sprintf("keep %s: true", createRecorderKey)
+	if listed := cfg.Observability.Compliance.ReusedBy(g); listed != "" {
+		why = fmt.Sprintf("%s lists %s", reuseRecorderKey, listed)
+		turnsOff = fmt.Sprintf("listing %s in %s", listed, reuseRecorderKey)
+		fix = fmt.Sprintf("remove %s from %s to have peerctl create one", listed, reuseRecorderKey)
+		keep = fmt.Sprintf("remove %s from %s", listed, reuseRecorderKey)
 	}
-	return []string{fmt.Sprintf("%s has no AWS Config recorder, and peerctl:compliance.createRecorder is false, "+
-		"so creating the Config rules would fail with NoAvailableConfigurationRecorderException; "+
-		"set peerctl:compliance.createRecorder: true (the default) to create one", where)}, nil
+	if slices.Contains(recorders, ourRecorder) {
+		return []string{fmt.Sprintf("%s has no AWS Config recorder but peerctl's own %q, which %s "+
+			"would delete, leaving the Config rules nothing to evaluate; %s", where, ourRecorder, turnsOff, keep)}, nil
+	}
+	return []string{fmt.Sprintf("%s has no AWS Config recorder, and %s, "+
+		"so creating the Config rules would fail with NoAvailableConfigurationRecorderException; %s", where, why, fix)}, nil
 }
+
+// The settings the AWS Config messages point to.
+const (
+	createRecorderKey = config.Namespace + ":compliance.createRecorder"
+	reuseRecorderKey  = config.Namespace + ":compliance.reuseRecorderOf"
+)
 
 // serviceLinked reports whether a recorder is a service-linked one, which
 // AWS services create for themselves besides the customer managed one.

@@ -87,7 +87,7 @@ func TestServiceLinkedRecordersInCheck(t *testing.T) {
 // crossAccount false. Plan must apply them when the flags are unset, both
 // in a parsed configuration and in a Config built without them.
 func TestUnsetFlagsTakeTheDocumentedDefaults(t *testing.T) {
-	if !createRecorder(&config.Config{}) {
+	if !createsRecorder(&config.Config{}, config.AccountGroup{Networks: []config.Network{{Name: "trading"}}}) {
 		t.Error("createRecorder unset: no recorder, want one (default true)")
 	}
 	if crossAccount(&config.Config{}) {
@@ -150,5 +150,139 @@ func TestNoSinkForASingleAccount(t *testing.T) {
 		if listed != tt.sink {
 			t.Errorf("%s: ListSinks called: %v, want %v", tt.name, listed, tt.sink)
 		}
+	}
+}
+
+// mixedStack is a fresh trading account (us-east-1) peered with an
+// existing VPC in another account and region, whose account may already
+// record with its own AWS Config recorder (Control Tower): the stack of
+// examples/existing-vpc. compliance is peerctl:compliance as written.
+func mixedStack(t *testing.T, compliance string) *config.Config {
+	t.Helper()
+	raw := config.Raw{
+		"peerctl:environment": "dev",
+		"peerctl:networks": `[{"name":"trading","cidr":"10.0.0.0/16","costCenter":"trading","account":{"id":"111111111111","profile":"trading-dev"}},
+			{"name":"legacy","cidr":"10.20.0.0/16","costCenter":"legacy","region":"eu-west-1","account":{"id":"222222222222","profile":"legacy"},
+			 "existing":{"vpcId":"vpc-0a1b2c3d4e5f60718"}}]`,
+		"peerctl:peerings": `[{"requester":"trading","accepter":"legacy"}]`,
+	}
+	if compliance != "" {
+		raw["peerctl:compliance"] = compliance
+	}
+	cfg, err := config.Parse(raw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// The recorder choice is per account and region, as AWS allows one
+// recorder and one delivery channel there (AWS Config API reference,
+// PutConfigurationRecorder: "one customer managed configuration recorder
+// per account per Region"): a group that creates its
+// recorder must find none but ours, a group that reuses one must find one
+// that is not ours. Messages written by hand.
+func TestRecorderChoicePerGroup(t *testing.T) {
+	controlTower := []cstypes.ConfigurationRecorder{recorder("aws-controltower-BaselineConfigRecorder")}
+	tests := []struct {
+		name       string
+		compliance string
+		trading    []cstypes.ConfigurationRecorder
+		legacy     []cstypes.ConfigurationRecorder
+		wantErr    string
+	}{
+		{name: "fresh trading creates, legacy reuses Control Tower's", compliance: `{"reuseRecorderOf": ["legacy"]}`, legacy: controlTower},
+		{name: "a re-run finds trading's own recorder", compliance: `{"reuseRecorderOf": ["legacy"]}`,
+			trading: []cstypes.ConfigurationRecorder{recorder("trading-config-recorder-dev")}, legacy: controlTower},
+		{name: "without reuseRecorderOf, legacy's recorder conflicts", legacy: controlTower,
+			wantErr: `pre-flight check: account 222222222222 (network legacy) already has AWS Config recorder "aws-controltower-BaselineConfigRecorder" ` +
+				`(Control Tower or another stack), and AWS allows one per account and region; ` +
+				`to reuse it, add legacy to peerctl:compliance.reuseRecorderOf (or set peerctl:compliance.createRecorder: false if every account of the stack records already); nothing was changed`},
+		{name: "createRecorder false leaves the fresh account without one", compliance: `{"createRecorder": false}`, legacy: controlTower,
+			wantErr: `pre-flight check: account 111111111111 (network trading) has no AWS Config recorder, and peerctl:compliance.createRecorder is false, ` +
+				`so creating the Config rules would fail with NoAvailableConfigurationRecorderException; ` +
+				`set peerctl:compliance.createRecorder: true (the default) to create one; nothing was changed`},
+		{name: "the listed account has no recorder", compliance: `{"reuseRecorderOf": ["legacy"]}`,
+			wantErr: `pre-flight check: account 222222222222 (network legacy) has no AWS Config recorder, and peerctl:compliance.reuseRecorderOf lists legacy, ` +
+				`so creating the Config rules would fail with NoAvailableConfigurationRecorderException; ` +
+				`remove legacy from peerctl:compliance.reuseRecorderOf to have peerctl create one; nothing was changed`},
+		{name: "listing legacy would delete peerctl's own recorder there", compliance: `{"reuseRecorderOf": ["legacy"]}`,
+			legacy: []cstypes.ConfigurationRecorder{recorder("legacy-config-recorder-dev")},
+			wantErr: `pre-flight check: account 222222222222 (network legacy) has no AWS Config recorder but peerctl's own "legacy-config-recorder-dev", ` +
+				`which listing legacy in peerctl:compliance.reuseRecorderOf would delete, leaving the Config rules nothing to evaluate; ` +
+				`remove legacy from peerctl:compliance.reuseRecorderOf; nothing was changed`},
+		{name: "the fresh account records already too", compliance: `{"reuseRecorderOf": ["legacy"]}`,
+			trading: []cstypes.ConfigurationRecorder{recorder("default")}, legacy: controlTower,
+			wantErr: `pre-flight check: account 111111111111 (network trading) already has AWS Config recorder "default" ` +
+				`(Control Tower or another stack), and AWS allows one per account and region; ` +
+				`to reuse it, add trading to peerctl:compliance.reuseRecorderOf (or set peerctl:compliance.createRecorder: false if every account of the stack records already); nothing was changed`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := mixedStack(t, tt.compliance)
+			fakes := map[string]*account{"trading": {recorders: tt.trading}, "legacy": {recorders: tt.legacy}}
+			legacyEC2 := healthyLegacy()
+			c := Checker{Clients: func(_ context.Context, _ string, n config.Network) (Clients, error) {
+				a := fakes[n.Name]
+				return Clients{Config: a, Sinks: a, Zones: a, VPCs: legacyEC2, RouteTables: legacyEC2, FlowLogs: legacyEC2, Peerings: legacyEC2}, nil
+			}}
+			err := c.Check(context.Background(), cfg, []awsauth.Identity{
+				{Network: "trading", Account: "111111111111"}, {Network: "legacy", Account: "222222222222"}})
+			checkOutcome(t, err, tt.wantErr, tt.wantErr != "")
+		})
+	}
+}
+
+// Plan follows the same choice: a recorder and channel for the groups
+// that create one only.
+func TestPlanRecorderPerGroup(t *testing.T) {
+	accounts := map[string]string{"trading": "111111111111", "legacy": "222222222222"}
+	tests := []struct {
+		compliance string
+		want       []string
+	}{
+		{"", []string{
+			"trading AWS Config recorder trading-config-recorder-dev", "trading AWS Config delivery channel trading-config-delivery-dev",
+			"legacy AWS Config recorder legacy-config-recorder-dev", "legacy AWS Config delivery channel legacy-config-delivery-dev"}},
+		{`{"reuseRecorderOf": ["legacy"]}`, []string{
+			"trading AWS Config recorder trading-config-recorder-dev", "trading AWS Config delivery channel trading-config-delivery-dev"}},
+		{`{"createRecorder": false}`, nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, o := range Plan(mixedStack(t, tt.compliance), accounts) {
+			got = append(got, fmt.Sprintf("%s %s %s", o.Group.Name(), o.Kind, o.Name))
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("compliance %s: Plan:\n  %s\nwant:\n  %s", tt.compliance, strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
+		}
+	}
+}
+
+// Groups are the accounts the credentials resolve to: two profiles into
+// one account and region make one group, which reuses its recorder when
+// either network is listed; the message names the listed one.
+func TestReuseRecorderOfFollowsResolvedAccounts(t *testing.T) {
+	raw := config.Raw{
+		"peerctl:environment": "dev",
+		"peerctl:networks":    byProfile,
+		"peerctl:compliance":  `{"reuseRecorderOf": ["analytics"]}`,
+	}
+	cfg, err := config.Parse(raw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := &account{}
+	c := Checker{Clients: func(_ context.Context, _ string, n config.Network) (Clients, error) {
+		return Clients{Config: shared, Sinks: shared, Zones: shared}, nil
+	}}
+	ids := []awsauth.Identity{{Network: "trading", Account: "333333333333"}, {Network: "analytics", Account: "333333333333"}}
+	err = c.Check(context.Background(), cfg, ids)
+	want := `pre-flight check: account 333333333333 (networks trading, analytics) has no AWS Config recorder, and peerctl:compliance.reuseRecorderOf lists analytics, ` +
+		`so creating the Config rules would fail with NoAvailableConfigurationRecorderException; ` +
+		`remove analytics from peerctl:compliance.reuseRecorderOf to have peerctl create one; nothing was changed`
+	checkOutcome(t, err, want, true)
+	if owned := Plan(cfg, map[string]string{"trading": "333333333333", "analytics": "333333333333"}); len(owned) != 0 {
+		t.Errorf("Plan = %v, want no recorder for the shared account", owned)
 	}
 }
