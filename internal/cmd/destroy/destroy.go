@@ -114,6 +114,9 @@ func destroyRun(opts *DestroyOptions) error {
 		fmt.Fprintf(opts.IO.Out, "stack %s has no resources; nothing to destroy\n", s.StackName)
 		return nil
 	}
+	for _, w := range deploy.PartnerConnectionWarnings(cfg) {
+		fmt.Fprintln(opts.IO.ErrOut, w)
+	}
 	req.What = fmt.Sprintf("delete %d resources in %s", total, s.Accounts())
 	if err := deploy.ConfirmDestroy(req, opts.IO.In, opts.IO.ErrOut); err != nil {
 		return err
