@@ -110,7 +110,7 @@ func TestCheckPartners(t *testing.T) {
 				a.peerings[0].RequesterVpcInfo.Region = aws.String("eu-central-1")
 			},
 			mutate: func(c *config.Config) { c.Peerings[0].PeerRegion = "us-west-2" },
-			want: []string{tradingWhere + ": peering connection pcx-0123456789abcdef0 was requested from region eu-central-1, but peerctl:peerings[0].peerRegion says us-west-2; set peerRegion to the partner's region or remove it"},
+			want:   []string{tradingWhere + ": peering connection pcx-0123456789abcdef0 was requested from region eu-central-1, but peerctl:peerings[0].peerRegion says us-west-2; set peerRegion to the partner's region or remove it"},
 		},
 		{
 			name: "requested from the region peerRegion says: fine",
