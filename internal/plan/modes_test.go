@@ -4,28 +4,15 @@ package plan
 // discovered), accepter-only and requester-only peerings with a partner,
 // and networks in different regions. Expected values are written by hand
 // from the configuration and AWS's rules, never read back from the program.
-//
-// This is an internal test (package plan) so that it can fall back to the
-// resources registered before a known failure: until the observability
-// branch (i12obs) reads Network.VpcID, observability dereferences the nil
-// Vpc of an existing network after every network and peering resource is
-// registered. planModes then checks those resources and reports outputs as
-// unavailable; once observability handles existing networks, everything
-// is checked.
 
 import (
 	"fmt"
 	"net/netip"
-	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
 	"github.com/peerctl/peerctl/internal/config"
-	"github.com/peerctl/peerctl/internal/stack"
 )
 
 const (
@@ -49,54 +36,20 @@ const (
 	modeProviderType = "pulumi:providers:aws"
 )
 
-// modesPlan is a plan of the registered resources, with the outputs when
-// the whole program ran.
+// modesPlan is the plan of the whole program: its resources and outputs.
 type modesPlan struct {
 	resources []Resource
-	outputs   map[string]any // nil when observability stopped the run
+	outputs   map[string]any
 }
 
 // planModes runs stack.Define for cfg under the offline plan's mocks.
 func planModes(t *testing.T, cfg *config.Config) *modesPlan {
 	t.Helper()
-	mocks := NewMocks(Project, "test")
-	var (
-		mu      sync.Mutex
-		outputs map[string]any
-		stopped bool
-	)
-	err := pulumi.RunErr(func(ctx *pulumi.Context) (err error) {
-		defer func() {
-			if p := recover(); p != nil {
-				// Only the known failure: anything else is a real bug.
-				if !strings.Contains(string(debug.Stack()), "internal/stack/observability.go") {
-					panic(p)
-				}
-				stopped, err = true, nil
-			}
-		}()
-		r, err := stack.Define(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		r.Outputs.ToMapOutput().ApplyT(func(v map[string]any) map[string]any {
-			mu.Lock()
-			defer mu.Unlock()
-			outputs = v
-			return v
-		})
-		return nil
-	}, pulumi.WithMocks(Project, "test", mocks))
+	doc, err := Build(cfg, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stopped {
-		t.Log("observability stopped at an existing network (nil Vpc; fixed by the observability branch): checking the network and peering resources only")
-		return &modesPlan{resources: mocks.resources()}
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	return &modesPlan{resources: mocks.resources(), outputs: normalize(outputs)}
+	return &modesPlan{resources: doc.Resources, outputs: doc.Outputs}
 }
 
 func (p *modesPlan) named(t *testing.T, typ, name string) Resource {
@@ -141,13 +94,9 @@ func (p *modesPlan) provider(network string) Resource {
 	return Resource{}
 }
 
-// output returns outputs[key][name], skipping the test when the run
-// stopped before the outputs.
+// output returns outputs[key][name].
 func (p *modesPlan) output(t *testing.T, key, name string) (any, bool) {
 	t.Helper()
-	if p.outputs == nil {
-		t.Skip("outputs unavailable until observability handles existing networks")
-	}
 	m, _ := p.outputs[key].(map[string]any)
 	v, ok := m[name]
 	return v, ok
@@ -473,9 +422,6 @@ func TestRequesterOnly(t *testing.T) {
 // A stack of both-sided peerings keeps its outputs as they were.
 func TestNoPeeringModesOutputWhenBothSided(t *testing.T) {
 	p := planModes(t, modesConfig(t, sameAccountYAML("us-east-1")))
-	if p.outputs == nil {
-		t.Fatal("the greenfield run stopped early")
-	}
 	if v, ok := p.outputs["peeringModes"]; ok {
 		t.Errorf("peeringModes = %v on a both-sided stack", v)
 	}
