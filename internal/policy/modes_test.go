@@ -171,8 +171,7 @@ func TestPartnerPlans(t *testing.T) {
 }
 
 // TestExamplePlans evaluates examples/existing-vpc and examples/partner,
-// which must have no finding once validation and the program support them.
-// Until then (on a branch without them) it skips, saying why.
+// which must have no finding.
 func TestExamplePlans(t *testing.T) {
 	for _, ex := range []string{"existing-vpc", "partner"} {
 		t.Run(ex, func(t *testing.T) {
@@ -186,10 +185,7 @@ func TestExamplePlans(t *testing.T) {
 			}
 			cfg, err := config.Parse(raw, noEnv)
 			if err != nil {
-				t.Skipf("validation does not accept the example yet: %v", err)
-			}
-			if !programSupportsExisting(t, cfg) {
-				t.Skip("the program still builds a VPC for an existing network")
+				t.Fatal(err)
 			}
 			d, err := plan.Build(cfg, "dev")
 			if err != nil {
@@ -200,20 +196,4 @@ func TestExamplePlans(t *testing.T) {
 			}
 		})
 	}
-}
-
-// programSupportsExisting reports whether the plan of cfg has no Vpc
-// resource for an existing network (the program branch of issue 12).
-func programSupportsExisting(tb testing.TB, cfg *config.Config) bool {
-	tb.Helper()
-	d, err := plan.Build(cfg, "dev")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, v := range ofType(decode(tb, d), vpcT) {
-		if n, ok := cfg.Network(fmt.Sprint(v["account"])); ok && n.IsExisting() {
-			return false
-		}
-	}
-	return true
 }
