@@ -32,18 +32,23 @@ import (
 // log group; "" means none.
 func (f FlowLogs) KeyFor(network string) string { return keyFor(f.KMSKeyARN, f.KMSKeyARNs, network) }
 
-// NeedsCreatedKey says whether peerctl creates the account's log key: key
-// creation is on and some network of the account has no configured key.
-func (f FlowLogs) NeedsCreatedKey(g AccountGroup) bool {
-	if !f.CreateKMSKey {
+// NeedsCreatedKey says whether peerctl creates the log key of an account
+// (and region) group: key creation is on and something of the group would
+// be encrypted with it. That is a network with flow logs and no configured
+// key, or the group's own AWS Config bucket when no network of the group
+// names a key. A network without flow logs (an existing VPC with
+// existing.flowLogs false) needs none.
+func (o Observability) NeedsCreatedKey(g AccountGroup) bool {
+	if !o.FlowLogs.CreateKMSKey {
 		return false
 	}
 	for _, n := range g.Networks {
-		if f.KeyFor(n.Name) == "" {
+		if n.HasFlowLogs() && o.FlowLogs.KeyFor(n.Name) == "" {
 			return true
 		}
 	}
-	return false
+	ownConfigBucket := o.Compliance.CreatesRecorder(g) && o.LogArchive.Bucket() == ""
+	return ownConfigBucket && o.FlowLogs.AccountKey(g) == ""
 }
 
 // KeyFor is the customer managed key of a network's alarm topic; "" means

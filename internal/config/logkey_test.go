@@ -38,7 +38,7 @@ func TestCreateKMSKey(t *testing.T) {
 				t.Errorf("createKmsKey %v, want %v", fl.CreateKMSKey, tt.create)
 			}
 			for _, g := range GroupByAccount(c.Networks, func(n string) string { n2, _ := c.Network(n); return n2.Account.ExpectedID() }) {
-				if got := fl.NeedsCreatedKey(g); got != tt.needs[g.Name()] {
+				if got := c.Observability.NeedsCreatedKey(g); got != tt.needs[g.Name()] {
 					t.Errorf("account of %s: needs a created key %v, want %v", g.Name(), got, tt.needs[g.Name()])
 				}
 			}
@@ -62,8 +62,8 @@ func TestNeedsCreatedKeyOneAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	groups := GroupByAccount(c.Networks, func(string) string { return "111111111111" })
-	if len(groups) != 1 || !c.Observability.FlowLogs.NeedsCreatedKey(groups[0]) {
-		t.Errorf("one account with an unkeyed network: groups %d, needs a key %v", len(groups), len(groups) == 1 && c.Observability.FlowLogs.NeedsCreatedKey(groups[0]))
+	if len(groups) != 1 || !c.Observability.NeedsCreatedKey(groups[0]) {
+		t.Errorf("one account with an unkeyed network: groups %d, needs a key %v", len(groups), len(groups) == 1 && c.Observability.NeedsCreatedKey(groups[0]))
 	}
 }
 

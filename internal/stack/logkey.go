@@ -27,7 +27,7 @@ func defineLogKeys(ctx *pulumi.Context, cfg *config.Config, r *Result, groups []
 	fl := cfg.Observability.FlowLogs
 	keys := logKeys{byAccount: map[string]*observability.LogKey{}, byNetwork: map[string]*observability.LogKey{}}
 	for _, g := range groups {
-		if !needsCreatedKey(cfg, g) {
+		if !cfg.Observability.NeedsCreatedKey(g) {
 			continue
 		}
 		owner := r.Accounts[g.Name()]
@@ -49,25 +49,6 @@ func defineLogKeys(ctx *pulumi.Context, cfg *config.Config, r *Result, groups []
 		}
 	}
 	return keys, nil
-}
-
-// needsCreatedKey: key creation is on and something of the group would be
-// encrypted with the created key. A network without flow logs (an existing
-// VPC with existing.flowLogs false) needs none; with networks all of that
-// kind, only the group's own AWS Config bucket can use the key. For groups
-// whose networks all have flow logs this is config.FlowLogs.NeedsCreatedKey.
-func needsCreatedKey(cfg *config.Config, g config.AccountGroup) bool {
-	o := cfg.Observability
-	if !o.FlowLogs.CreateKMSKey {
-		return false
-	}
-	for _, n := range g.Networks {
-		if n.HasFlowLogs() && o.FlowLogs.KeyFor(n.Name) == "" {
-			return true
-		}
-	}
-	ownConfigBucket := o.Compliance.CreatesRecorder(g) && o.LogArchive.Bucket() == ""
-	return ownConfigBucket && o.FlowLogs.AccountKey(g) == ""
 }
 
 // flowLogKey is the created key of a network's flow logs; nil when a key
