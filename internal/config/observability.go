@@ -105,6 +105,20 @@ type Compliance struct {
 	// (every region but those in PeeringDNSRuleUnavailable); set true to
 	// force it where AWS has added the rule since.
 	PeeringDNSRule *bool `json:"peeringDnsRule,omitempty"`
+	// dnsRuleSet says peeringDnsRule was written, so PeeringDNSRuleIn
+	// follows it in every region rather than where AWS offers the rule.
+	dnsRuleSet bool
+}
+
+// PeeringDNSRuleIn says whether an account group in region gets
+// VPC_PEERING_DNS_RESOLUTION_CHECK: as peeringDnsRule says when it is set
+// (true forces it where AWS has added the rule since), else where AWS
+// offers it. PeeringDNSRule itself is resolved for peerctl:region.
+func (c Compliance) PeeringDNSRuleIn(region string) bool {
+	if c.dnsRuleSet && c.PeeringDNSRule != nil {
+		return *c.PeeringDNSRule
+	}
+	return !slices.Contains(PeeringDNSRuleUnavailable, region)
 }
 
 // PeeringDNSRuleUnavailable are the regions where AWS Config does not offer
@@ -193,8 +207,9 @@ func applyObservability(c *Config, s *spec, p *problems) {
 		cp.CreateRecorder = boolPtr(true)
 	}
 	validateReuseRecorder(c, *cp, p)
+	cp.dnsRuleSet = cp.PeeringDNSRule != nil
 	if cp.PeeringDNSRule == nil {
-		cp.PeeringDNSRule = boolPtr(!slices.Contains(PeeringDNSRuleUnavailable, c.Region))
+		cp.PeeringDNSRule = boolPtr(cp.PeeringDNSRuleIn(c.Region))
 	}
 	c.Observability = o
 	applyLogProtection(c, s, &c.Observability.FlowLogs, p)

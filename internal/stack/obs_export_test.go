@@ -4,5 +4,4 @@ package stack
 // import internal/plan and so cannot live in this package.
 var (
 	DefineObservability = defineObservability
-	PeeringDNSRuleFor   = peeringDNSRule
 )

@@ -1,8 +1,6 @@
 package stack
 
 import (
-	"slices"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/peerctl/peerctl/internal/compliance"
@@ -56,7 +54,7 @@ func newCompliance(ctx *pulumi.Context, cfg *config.Config, r *Result, g config.
 		Region:         g.Region(),
 		AccountID:      owner.ID,
 		CreateRecorder: o.Compliance.CreatesRecorder(g),
-		PeeringDNSRule: peeringDNSRule(cfg, g.Region()),
+		PeeringDNSRule: cfg.Observability.Compliance.PeeringDNSRuleIn(g.Region()),
 		RetentionDays:  o.FlowLogs.S3RetentionDays,
 		Versioning:     versioned(cfg),
 		ForceDestroy:   *o.FlowLogs.ForceDestroy,
@@ -73,16 +71,4 @@ func newCompliance(ctx *pulumi.Context, cfg *config.Config, r *Result, g config.
 		}
 	}
 	return compliance.NewCompliance(ctx, g.Name()+"-compliance", args, pulumi.Provider(owner.Provider))
-}
-
-// peeringDNSRule says whether a group in region gets the DNS rule. The
-// setting is resolved against peerctl:region (on where AWS offers the rule,
-// or forced true); a group in another region also needs the rule offered
-// there, since AWS Config refuses a managed rule its region lacks.
-func peeringDNSRule(cfg *config.Config, region string) bool {
-	on := *cfg.Observability.Compliance.PeeringDNSRule
-	if region == cfg.Region {
-		return on
-	}
-	return on && !slices.Contains(config.PeeringDNSRuleUnavailable, region)
 }

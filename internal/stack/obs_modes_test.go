@@ -259,27 +259,3 @@ func TestLogArchivePolicyForAnAccountInTwoRegions(t *testing.T) {
 		}
 	}
 }
-
-func TestPeeringDNSRuleInEachGroupsRegion(t *testing.T) {
-	cfg := parseConfig(t, obstest.TwoAccounts())
-	tests := []struct {
-		region string
-		want   bool
-	}{
-		{"us-east-1", true},
-		{"eu-west-1", true},
-		// AWS Config does not offer VPC_PEERING_DNS_RESOLUTION_CHECK there.
-		{"ap-southeast-3", false},
-		{"il-central-1", false},
-	}
-	for _, tt := range tests {
-		if got := stack.PeeringDNSRuleFor(cfg, tt.region); got != tt.want {
-			t.Errorf("%s: DNS rule %v, want %v", tt.region, got, tt.want)
-		}
-	}
-	off := false
-	cfg.Observability.Compliance.PeeringDNSRule = &off
-	if stack.PeeringDNSRuleFor(cfg, "eu-west-1") {
-		t.Error("DNS rule turned off, but a group in eu-west-1 gets it")
-	}
-}
