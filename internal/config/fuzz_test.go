@@ -30,6 +30,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(configtest.MeshYAML(4)))
 	f.Add([]byte("config:\n  peerctl:networks: [{name: a, cidr: 10.0.0.0/24, costCenter: x, azCount: 6}]\n"))
 	f.Add([]byte("config:\n  peerctl:quotas: {naclRulesPerDirection: 40}\n  peerctl:tags: {Team: core}\n"))
+	// An existing VPC outside RFC 1918, which only existing networks may use.
+	f.Add([]byte("config:\n  peerctl:networks:\n    - {name: trading, cidr: 10.0.0.0/16, costCenter: t}\n    - {name: legacy, cidr: 100.64.0.0/16, costCenter: l, existing: {vpcId: vpc-0a1b2c3d4e5f60718}}\n  peerctl:peerings: [{requester: trading, accepter: legacy}]\n"))
 	// Shapes the strict reader refuses, so the fuzzer starts next to them.
 	f.Add([]byte("conifg:\n  peerctl:region: us-west-2\n---\nconfig: {}\n"))
 	f.Add([]byte(twoNets(", account: {id: 0x19debd01c7}, CIDR: x, azCount: 1_0")))
@@ -109,10 +111,15 @@ func checkInvariants(t interface {
 			t.Fatalf("accepted duplicate network %q", n.Name)
 		}
 		names[n.Name] = true
-		if !netplan.IsPrivate(n.CIDR) || (!n.IsExisting() && (n.AZCount < MinAZCount || n.AZCount > MaxAZCount)) {
+		// A network peerctl creates is private; an existing VPC may use any
+		// block AWS allows for a VPC (validateExistingCIDR).
+		if !n.IsExisting() && (!netplan.IsPrivate(n.CIDR) || n.AZCount < MinAZCount || n.AZCount > MaxAZCount) {
 			t.Fatalf("accepted network %+v", n)
 		}
 		if n.IsExisting() {
+			if bits := n.CIDR.Bits(); !n.CIDR.Addr().Is4() || bits < netplan.MinVPCPrefixLength || bits > netplan.MaxVPCPrefixLength {
+				t.Fatalf("accepted existing network %q with cidr %s", n.Name, n.CIDR)
+			}
 			if !vpcIDPattern.MatchString(n.Existing.VPCID) || n.AZCount != 0 || len(n.AZs) != 0 {
 				t.Fatalf("accepted existing network %+v %+v", n, *n.Existing)
 			}
