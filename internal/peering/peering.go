@@ -57,9 +57,11 @@ type PeeringArgs struct {
 	Environment string
 	Requester   Side
 	Accepter    Side
-	// SameAccount selects auto-accept on the connection instead of an
-	// accepter resource. It is a configuration-level decision
-	// (config.Config.SameAccount), never guessed from credentials at run time.
+	// SameAccount says both sides are in one account, a configuration-level
+	// decision (config.Config.SameAccount), never guessed from credentials
+	// at run time. In one region too, the connection auto-accepts; across
+	// regions AWS needs the accepter resource even within one account
+	// (autoAccept works only in one account and region).
 	SameAccount bool
 }
 
@@ -69,7 +71,8 @@ type Peering struct {
 
 	// Connection is nil for an accepter-only peering (the partner's).
 	Connection *ec2.VpcPeeringConnection
-	// Accepter is nil for a same-account peering and a requester-only one.
+	// Accepter is nil for a same-account, same-region peering and a
+	// requester-only one.
 	Accepter *ec2.VpcPeeringConnectionAccepter
 	// ConnectionID resolves once the connection is accepted, so anything
 	// keyed on it (options, routes) waits for acceptance.
