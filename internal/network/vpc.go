@@ -1,6 +1,8 @@
 package network
 
 import (
+	"github.com/peerctl/peerctl/internal/names"
+	"github.com/peerctl/peerctl/internal/tags"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -13,7 +15,7 @@ func (b *builder) vpc() error {
 		EnableDnsSupport:   pulumi.Bool(true),
 		EnableDnsHostnames: pulumi.Bool(true),
 		InstanceTenancy:    pulumi.String("default"),
-		Tags:               b.nameTags("vpc"),
+		Tags:               pulumi.ToStringMap(tags.Named(names.VPCNameTag(b.n.Name, b.args.Environment))),
 	}, b.parent)
 	if err != nil {
 		return err

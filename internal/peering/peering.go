@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/peerctl/peerctl/internal/names"
 	"github.com/peerctl/peerctl/internal/tags"
 )
 
@@ -230,7 +231,7 @@ func (b *builder) sharedTags() pulumi.StringMap {
 
 // connectionName is the Name tag of the connection (and its accepter).
 func (b *builder) connectionName() string {
-	return fmt.Sprintf("%s-peering-%s", b.name, b.args.Environment)
+	return names.PeeringNameTag(b.name, b.args.Environment)
 }
 
 // on returns the options for a child owned by side s.

@@ -11,6 +11,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/peerctl/peerctl/internal/config"
+	"github.com/peerctl/peerctl/internal/names"
 	"github.com/peerctl/peerctl/internal/tags"
 )
 
@@ -175,7 +176,7 @@ func (e existingCheck) peeringOwnedByStack(ctx context.Context, pcx string) bool
 	want := map[string]bool{}
 	for _, pr := range e.cfg.Peerings {
 		if pr.Requester == e.n.Name || pr.Accepter == e.n.Name {
-			want[fmt.Sprintf("%s-peering-%s", pr.Name(), e.cfg.Environment)] = true
+			want[names.PeeringNameTag(pr.Name(), e.cfg.Environment)] = true
 		}
 	}
 	tagged := map[string]string{}

@@ -11,6 +11,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/peerctl/peerctl/internal/config"
+	"github.com/peerctl/peerctl/internal/names"
 	"github.com/peerctl/peerctl/internal/tags"
 )
 
@@ -72,10 +73,6 @@ func (c partnerCheck) field(key string) string {
 	return fmt.Sprintf("%s:peerings[%d].%s", config.Namespace, c.index, key)
 }
 
-// vpcNameTag is the Name tag peerctl gives a network's VPC
-// (internal/network: "<network>-vpc-<env>").
-func vpcNameTag(network, env string) string { return fmt.Sprintf("%s-vpc-%s", network, env) }
-
 // ourVPC is the VPC id of our network: existing.vpcId, or the VPC an
 // earlier up created, found by its Name and ManagedBy tags (the stack's
 // vpcIds output, read from the account itself: preflight runs before the
@@ -85,7 +82,7 @@ func (c partnerCheck) ourVPC(ctx context.Context) (string, error) {
 		return c.n.Existing.VPCID, nil
 	}
 	out, err := c.cl.VPCs.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []ec2types.Filter{
-		{Name: aws.String("tag:" + tags.KeyName), Values: []string{vpcNameTag(c.n.Name, c.cfg.Environment)}},
+		{Name: aws.String("tag:" + tags.KeyName), Values: []string{names.VPCNameTag(c.n.Name, c.cfg.Environment)}},
 		{Name: aws.String("tag:" + tags.KeyManagedBy), Values: []string{tags.ManagedBy}},
 	}})
 	if err != nil {
@@ -149,7 +146,7 @@ func (c partnerCheck) accepter(ctx context.Context) ([]string, error) {
 // requester reads the connection an earlier up requested, found by its
 // Name tag ("<peering>-peering-<env>", internal/peering).
 func (c partnerCheck) requester(ctx context.Context) ([]string, error) {
-	name := fmt.Sprintf("%s-peering-%s", c.p.Name(), c.cfg.Environment)
+	name := names.PeeringNameTag(c.p.Name(), c.cfg.Environment)
 	out, err := c.cl.Peerings.DescribeVpcPeeringConnections(ctx, &ec2.DescribeVpcPeeringConnectionsInput{Filters: []ec2types.Filter{
 		{Name: aws.String("tag:" + tags.KeyName), Values: []string{name}},
 		{Name: aws.String("tag:" + tags.KeyManagedBy), Values: []string{tags.ManagedBy}},
