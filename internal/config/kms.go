@@ -130,7 +130,7 @@ func kmsKeyProblem(field, arn string, c *Config, nets []Network, unset string, p
 	// peerctl:region).
 	var netRegions, regionNetwork []string
 	for _, n := range nets {
-		if r := c.regionOf(n); !slices.Contains(netRegions, r) {
+		if r := c.RegionOf(n); !slices.Contains(netRegions, r) {
 			netRegions = append(netRegions, r)
 			regionNetwork = append(regionNetwork, n.Name)
 		}

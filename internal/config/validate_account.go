@@ -191,7 +191,7 @@ func accountLabel(nets []Network, group []int) string {
 func validateStackLimits(c *Config, p *problems) {
 	for i, n := range c.Networks {
 		field := fmt.Sprintf("%s:networks[%d]", Namespace, i)
-		region := c.regionOf(n)
+		region := c.RegionOf(n)
 		partition := iamdoc.Partition(region)
 		if arn := n.Account.RoleARN; arn != "" {
 			if got := strings.SplitN(arn, ":", 3)[1]; got != partition {

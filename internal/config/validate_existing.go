@@ -124,9 +124,10 @@ func validateNetworkCount(field string, c *Config, p *problems) {
 	p.add(field, c.Networks[0].Name, "is the only network, and no peering is one-sided; configure a second network to peer it with, or a one-sided peering with a partner (accepter-only: accepter, connectionId, peerCidr; requester-only: requester, peerVpcId, peerAccountId, peerCidr)")
 }
 
-// regionOf is a network's region, peerctl:region for a Network built
-// without one (tests and callers that predate per-network regions).
-func (c *Config) regionOf(n Network) string {
+// RegionOf is a network's region: its own, which Parse always sets, else
+// peerctl:region for a Network built by hand (tests). Every package asks
+// here, so such a network gets one answer everywhere.
+func (c *Config) RegionOf(n Network) string {
 	if n.Region == "" {
 		return c.Region
 	}

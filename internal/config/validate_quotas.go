@@ -178,7 +178,7 @@ func validateAccountQuotas(c *Config, group []int, ok map[string]bool, p *proble
 	for i, ni := range group {
 		names[i] = c.Networks[ni].Name
 	}
-	where := fmt.Sprintf("%s in %s", accountLabel(c.Networks, group), c.regionOf(c.Networks[group[0]]))
+	where := fmt.Sprintf("%s in %s", accountLabel(c.Networks, group), c.RegionOf(c.Networks[group[0]]))
 	field := Namespace + ":networks"
 	value := strings.Join(names, ", ")
 	q := c.Quotas

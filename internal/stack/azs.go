@@ -38,7 +38,7 @@ func chooseAZs(ctx *pulumi.Context, cfg *config.Config, accounts map[string]*Acc
 		if err != nil {
 			return nil, fmt.Errorf("network %q: listing availability zones: %w", n.Name, err)
 		}
-		region := networkRegion(cfg, n)
+		region := cfg.RegionOf(n)
 		lists[region] = append(lists[region], zones.ZoneIds)
 		asked[region] = append(asked[region], n.Name)
 	}
@@ -46,7 +46,7 @@ func chooseAZs(ctx *pulumi.Context, cfg *config.Config, accounts map[string]*Acc
 		if n.IsExisting() || len(n.AZs) > 0 {
 			continue
 		}
-		region := networkRegion(cfg, n)
+		region := cfg.RegionOf(n)
 		ids, err := netplan.ChooseAZs(lists[region], n.AZCount)
 		if err != nil {
 			return nil, fmt.Errorf("network %q: %w across networks %s; lower azCount or set azs explicitly",

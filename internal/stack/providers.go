@@ -25,7 +25,7 @@ type Account struct {
 // anything is created.
 func newAccount(ctx *pulumi.Context, cfg *config.Config, n config.Network) (*Account, error) {
 	args := &aws.ProviderArgs{
-		Region: pulumi.String(networkRegion(cfg, n)),
+		Region: pulumi.String(cfg.RegionOf(n)),
 		DefaultTags: &aws.ProviderDefaultTagsArgs{
 			Tags: pulumi.ToStringMap(tags.Defaults(cfg.Environment, n.CostCenter, cfg.Tags)),
 		},
@@ -64,13 +64,4 @@ func newAccount(ctx *pulumi.Context, cfg *config.Config, n config.Network) (*Acc
 		id = identity.AccountId
 	}
 	return &Account{Provider: provider, ID: id}, nil
-}
-
-// networkRegion is n's region: its own (config resolves it to
-// peerctl:region when the network sets none), else the stack's.
-func networkRegion(cfg *config.Config, n config.Network) string {
-	if n.Region != "" {
-		return n.Region
-	}
-	return cfg.Region
 }

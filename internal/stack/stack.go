@@ -94,7 +94,7 @@ func newNetwork(ctx *pulumi.Context, cfg *config.Config, n config.Network, azIDs
 	}
 	args := &network.NetworkArgs{
 		Environment: cfg.Environment,
-		Region:      networkRegion(cfg, n),
+		Region:      cfg.RegionOf(n),
 		CIDR:        n.CIDR,
 		Peers:       peers,
 		Ephemeral:   cfg.NACLEphemeral,
@@ -179,7 +179,7 @@ func ourSide(cfg *config.Config, name string, r *Result) peering.Side {
 		Network:       name,
 		Provider:      acct.Provider,
 		AccountID:     pulumi.String(acct.ID),
-		Region:        networkRegion(cfg, n),
+		Region:        cfg.RegionOf(n),
 		VpcID:         net.VpcID,
 		CIDR:          net.CIDR,
 		RouteTableIDs: rts,

@@ -47,7 +47,7 @@ func checkExisting(ctx context.Context, cfg *config.Config, accounts map[string]
 			return nil, err
 		}
 		e := existingCheck{cfg: cfg, n: n, index: i, cl: cl, out: out, account: accounts[n.Name],
-			where: fmt.Sprintf("%s in %s", describe(accounts[n.Name], config.AccountGroup{Networks: []config.Network{n}}), regionOf(cfg, n))}
+			where: fmt.Sprintf("%s in %s", describe(accounts[n.Name], config.AccountGroup{Networks: []config.Network{n}}), cfg.RegionOf(n))}
 		msgs, err := e.run(ctx)
 		if err != nil {
 			return nil, err
@@ -209,7 +209,7 @@ func (e existingCheck) checkDNS(ctx context.Context) ([]string, error) {
 // modifyCommand is the AWS CLI command that turns one DNS attribute on
 // (modify-vpc-attribute takes one attribute per call).
 func (e existingCheck) modifyCommand(flag string) string {
-	cmd := fmt.Sprintf(`aws ec2 modify-vpc-attribute --vpc-id %s %s '{"Value":true}' --region %s`, e.n.Existing.VPCID, flag, regionOf(e.cfg, e.n))
+	cmd := fmt.Sprintf(`aws ec2 modify-vpc-attribute --vpc-id %s %s '{"Value":true}' --region %s`, e.n.Existing.VPCID, flag, e.cfg.RegionOf(e.n))
 	if p := e.n.Account.Profile; p != "" {
 		cmd += " --profile " + p
 	}

@@ -42,7 +42,7 @@ func checkPartners(ctx context.Context, cfg *config.Config, accounts map[string]
 			return nil, err
 		}
 		c := partnerCheck{cfg: cfg, p: p, index: i, n: n, cl: cl, out: out,
-			where: fmt.Sprintf("%s in %s", describe(accounts[n.Name], config.AccountGroup{Networks: []config.Network{n}}), regionOf(cfg, n))}
+			where: fmt.Sprintf("%s in %s", describe(accounts[n.Name], config.AccountGroup{Networks: []config.Network{n}}), cfg.RegionOf(n))}
 		var msgs []string
 		if p.Mode() == config.AccepterOnly {
 			msgs, err = c.accepter(ctx)
@@ -108,7 +108,7 @@ func (c partnerCheck) accepter(ctx context.Context) ([]string, error) {
 	out, err := c.cl.Peerings.DescribeVpcPeeringConnections(ctx, &ec2.DescribeVpcPeeringConnectionsInput{VpcPeeringConnectionIds: []string{pcx}})
 	if hasCode(err, "InvalidVpcPeeringConnectionID.NotFound", "InvalidVpcPeeringConnectionId.NotFound") || err == nil && len(out.VpcPeeringConnections) == 0 {
 		return []string{fmt.Sprintf("%s cannot see peering connection %s (%s): it does not exist, was deleted long ago, or was requested to another account or region; "+
-			"ask the partner for the id of a connection requested to VPC %s in %s", c.where, pcx, c.field("connectionId"), vpc, regionOf(c.cfg, c.n))}, nil
+			"ask the partner for the id of a connection requested to VPC %s in %s", c.where, pcx, c.field("connectionId"), vpc, c.cfg.RegionOf(c.n))}, nil
 	}
 	if err != nil {
 		return nil, callError(c.where, "ec2:DescribeVpcPeeringConnections", err)

@@ -139,7 +139,7 @@ func (c Checker) Check(ctx context.Context, cfg *config.Config, ids []awsauth.Id
 		}
 		// Each network's own region: its VPC, zones and per-(account,
 		// region) singletons live there.
-		cl, err := c.Clients(ctx, regionOf(cfg, n), n)
+		cl, err := c.Clients(ctx, cfg.RegionOf(n), n)
 		if err != nil {
 			where := describe(accounts[n.Name], config.AccountGroup{Networks: []config.Network{n}})
 			return Clients{}, fmt.Errorf("pre-flight check of %s: %s", where, awsauth.Explain(n.Account, err))
@@ -203,15 +203,6 @@ func (c Checker) Check(ctx context.Context, cfg *config.Config, ids []awsauth.Id
 		return &ConflictError{Conflicts: conflicts}
 	}
 	return nil
-}
-
-// regionOf is a network's region: its own, else the stack's (networks built
-// before the region key existed).
-func regionOf(cfg *config.Config, n config.Network) string {
-	if n.Region != "" {
-		return n.Region
-	}
-	return cfg.Region
 }
 
 // describe names an account for messages: "account 111111111111 (network

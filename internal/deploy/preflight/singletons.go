@@ -135,7 +135,7 @@ func (c Checker) checkConfig(ctx context.Context, api ConfigAPI, cfg *config.Con
 			return []string{fmt.Sprintf("%s already has AWS Config delivery channel %s but no recorder, and AWS allows one channel per account and region, "+
 				"so peerctl cannot create %q: delete that channel (aws configservice delete-delivery-channel --delivery-channel-name %s --region %s), "+
 				"or give it a recorder and %s",
-				where, quoteAll(otherChannels), ourChannel, otherChannels[0], regionOf(cfg, g.Networks[0]), reuse)}, nil
+				where, quoteAll(otherChannels), ourChannel, otherChannels[0], cfg.RegionOf(g.Networks[0]), reuse)}, nil
 		}
 		return nil, nil
 	}

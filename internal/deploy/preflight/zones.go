@@ -71,7 +71,7 @@ func checkZones(ctx context.Context, cfg *config.Config, accounts map[string]str
 		if n.IsExisting() {
 			continue
 		}
-		region := regionOf(cfg, n)
+		region := cfg.RegionOf(n)
 		where := describe(accounts[n.Name], config.AccountGroup{Networks: []config.Network{n}})
 		cl, err := clients(n)
 		if err != nil {
@@ -106,7 +106,7 @@ func checkZones(ctx context.Context, cfg *config.Config, accounts map[string]str
 	// One alignment per region, regions in order of first appearance.
 	var regionOrder []string
 	for _, n := range choosing {
-		if r := regionOf(cfg, n); !slices.Contains(regionOrder, r) {
+		if r := cfg.RegionOf(n); !slices.Contains(regionOrder, r) {
 			regionOrder = append(regionOrder, r)
 		}
 	}
@@ -115,7 +115,7 @@ func checkZones(ctx context.Context, cfg *config.Config, accounts map[string]str
 		var groupIdx []int
 		var groupLists [][]string
 		for k, n := range choosing {
-			if regionOf(cfg, n) == region {
+			if cfg.RegionOf(n) == region {
 				group, groupIdx, groupLists = append(group, n), append(groupIdx, choosingIdx[k]), append(groupLists, lists[k])
 			}
 		}
