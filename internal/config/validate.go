@@ -77,20 +77,16 @@ func validateNetwork(field string, n Network, region string, p *problems) {
 
 // validateCIDR checks one network's CIDR and, if it is usable, its subnets.
 func validateCIDR(field string, raw string, p *problems) (netip.Prefix, bool) {
-	prefix, err := netip.ParsePrefix(raw)
-	switch {
-	case raw == "":
+	if raw == "" {
 		p.add(field, "", "is required (an RFC 1918 CIDR such as 10.0.0.0/16)")
-	case err != nil:
-		p.add(field, raw, "is not a CIDR block like 10.0.0.0/16")
-	case !prefix.Addr().Is4():
-		p.add(field, raw, "is not an IPv4 CIDR block")
-	case prefix.Masked() != prefix:
-		p.add(field, raw, "has host bits set; did you mean %s?", prefix.Masked())
+		return netip.Prefix{}, false
+	}
+	prefix, ok := parseIPv4Block(field, raw, "10.0.0.0/16", p)
+	switch {
+	case !ok:
 	case !netplan.IsPrivate(prefix):
 		p.add(field, raw, "is not private: use a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (RFC 1918)")
-	case prefix.Bits() < netplan.MinVPCPrefixLength || prefix.Bits() > netplan.MaxVPCPrefixLength:
-		p.add(field, raw, "must be between /%d and /%d, the VPC sizes AWS allows", netplan.MinVPCPrefixLength, netplan.MaxVPCPrefixLength)
+	case !vpcSized(field, raw, prefix, p):
 	default:
 		return prefix, true
 	}
@@ -110,28 +106,53 @@ func validateCIDR(field string, raw string, p *problems) (netip.Prefix, bool) {
 // which are no unicast address space at all. Preview and up check that
 // the VPC's CIDRs contain it.
 func validateExistingCIDR(field string, raw string, p *problems) (netip.Prefix, bool) {
+	if raw == "" {
+		p.add(field, "", "is required: a CIDR block of the existing VPC, such as 10.20.0.0/16")
+		return netip.Prefix{}, false
+	}
+	prefix, ok := parseIPv4Block(field, raw, "10.0.0.0/16", p)
+	if !ok || !vpcSized(field, raw, prefix, p) || !unreserved(field, raw, prefix, p) {
+		return netip.Prefix{}, false
+	}
+	return prefix, true
+}
+
+// parseIPv4Block reads an IPv4 CIDR block without host bits, the form
+// every CIDR in the configuration takes; example shows the form.
+func parseIPv4Block(field, raw, example string, p *problems) (netip.Prefix, bool) {
 	prefix, err := netip.ParsePrefix(raw)
 	switch {
-	case raw == "":
-		p.add(field, "", "is required: a CIDR block of the existing VPC, such as 10.20.0.0/16")
 	case err != nil:
-		p.add(field, raw, "is not a CIDR block like 10.0.0.0/16")
+		p.add(field, raw, "is not a CIDR block like %s", example)
 	case !prefix.Addr().Is4():
 		p.add(field, raw, "is not an IPv4 CIDR block")
 	case prefix.Masked() != prefix:
 		p.add(field, raw, "has host bits set; did you mean %s?", prefix.Masked())
-	case prefix.Bits() < netplan.MinVPCPrefixLength || prefix.Bits() > netplan.MaxVPCPrefixLength:
-		p.add(field, raw, "must be between /%d and /%d, the VPC sizes AWS allows", netplan.MinVPCPrefixLength, netplan.MaxVPCPrefixLength)
 	default:
-		for _, r := range reservedPeerRanges {
-			if prefix.Overlaps(r) {
-				p.add(field, raw, "overlaps %s, a range AWS does not allow for VPCs", r)
-				return netip.Prefix{}, false
-			}
-		}
 		return prefix, true
 	}
 	return netip.Prefix{}, false
+}
+
+// vpcSized: a VPC CIDR block is between /16 and /28.
+func vpcSized(field, raw string, prefix netip.Prefix, p *problems) bool {
+	if prefix.Bits() < netplan.MinVPCPrefixLength || prefix.Bits() > netplan.MaxVPCPrefixLength {
+		p.add(field, raw, "must be between /%d and /%d, the VPC sizes AWS allows", netplan.MinVPCPrefixLength, netplan.MaxVPCPrefixLength)
+		return false
+	}
+	return true
+}
+
+// unreserved: no part of the block is in a range AWS does not allow for
+// VPCs (reservedPeerRanges).
+func unreserved(field, raw string, prefix netip.Prefix, p *problems) bool {
+	for _, r := range reservedPeerRanges {
+		if prefix.Overlaps(r) {
+			p.add(field, raw, "overlaps %s, a range AWS does not allow for VPCs", r)
+			return false
+		}
+	}
+	return true
 }
 
 // validateNetworkSet checks what involves more than one network.

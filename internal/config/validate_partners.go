@@ -40,25 +40,15 @@ var reservedPeerRanges = []netip.Prefix{
 
 // validatePeerCIDR checks a partner's CIDR on its own (see above).
 func validatePeerCIDR(field, raw string, p *problems) (netip.Prefix, bool) {
-	prefix, err := netip.ParsePrefix(raw)
+	prefix, ok := parseIPv4Block(field, raw, "172.31.0.0/16", p)
 	switch {
-	case err != nil:
-		p.add(field, raw, "is not a CIDR block like 172.31.0.0/16")
-	case !prefix.Addr().Is4():
-		p.add(field, raw, "is not an IPv4 CIDR block")
-	case prefix.Masked() != prefix:
-		p.add(field, raw, "has host bits set; did you mean %s?", prefix.Masked())
+	case !ok:
 	case prefix.Bits() < minPeerPrefixLength:
 		p.add(field, raw, "is wider than /%d; give the partner VPC's CIDR (a route this wide through the peering would take traffic meant for elsewhere, and AWS drops what is not the partner's)", minPeerPrefixLength)
 	case prefix.Bits() > maxPeerPrefixLength:
 		p.add(field, raw, "is narrower than /%d, the smallest VPC CIDR block AWS allows", maxPeerPrefixLength)
+	case !unreserved(field, raw, prefix, p):
 	default:
-		for _, r := range reservedPeerRanges {
-			if prefix.Overlaps(r) {
-				p.add(field, raw, "overlaps %s, a range AWS does not allow for VPCs", r)
-				return netip.Prefix{}, false
-			}
-		}
 		return prefix, true
 	}
 	return netip.Prefix{}, false
