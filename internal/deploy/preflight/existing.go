@@ -47,16 +47,29 @@ func checkExisting(ctx context.Context, cfg *config.Config, accounts map[string]
 			return nil, err
 		}
 		e := existingCheck{cfg: cfg, n: n, index: i, cl: cl, out: out, account: accounts[n.Name],
-			where: fmt.Sprintf("%s in %s", describe(accounts[n.Name], config.AccountGroup{Networks: []config.Network{n}}), cfg.RegionOf(n))}
+			where: networkWhere(cfg, accounts, n)}
 		msgs, err := e.run(ctx)
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range msgs {
-			conflicts = append(conflicts, Conflict{Account: accounts[n.Name], Networks: []string{n.Name}, Message: m})
-		}
+		conflicts = append(conflicts, networkConflicts(accounts[n.Name], n.Name, msgs)...)
 	}
 	return conflicts, nil
+}
+
+// networkWhere names a network's account and region for messages:
+// "account 222222222222 (network legacy) in eu-west-1".
+func networkWhere(cfg *config.Config, accounts map[string]string, n config.Network) string {
+	return fmt.Sprintf("%s in %s", describe(accounts[n.Name], config.AccountGroup{Networks: []config.Network{n}}), cfg.RegionOf(n))
+}
+
+// networkConflicts are one network's refusals.
+func networkConflicts(account, network string, msgs []string) []Conflict {
+	var out []Conflict
+	for _, m := range msgs {
+		out = append(out, Conflict{Account: account, Networks: []string{network}, Message: m})
+	}
+	return out
 }
 
 type existingCheck struct {

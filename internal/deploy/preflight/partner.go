@@ -42,7 +42,7 @@ func checkPartners(ctx context.Context, cfg *config.Config, accounts map[string]
 			return nil, err
 		}
 		c := partnerCheck{cfg: cfg, p: p, index: i, n: n, cl: cl, out: out,
-			where: fmt.Sprintf("%s in %s", describe(accounts[n.Name], config.AccountGroup{Networks: []config.Network{n}}), cfg.RegionOf(n))}
+			where: networkWhere(cfg, accounts, n)}
 		var msgs []string
 		if p.Mode() == config.AccepterOnly {
 			msgs, err = c.accepter(ctx)
@@ -52,9 +52,7 @@ func checkPartners(ctx context.Context, cfg *config.Config, accounts map[string]
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range msgs {
-			conflicts = append(conflicts, Conflict{Account: accounts[n.Name], Networks: []string{n.Name}, Message: m})
-		}
+		conflicts = append(conflicts, networkConflicts(accounts[n.Name], n.Name, msgs)...)
 	}
 	return conflicts, nil
 }
